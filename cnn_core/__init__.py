@@ -1,0 +1,54 @@
+"""cnn_core: the convolution engine behind ConvLab (NumPy and Pillow only).
+
+Channels-last, in the lecture's notation: an image is ``(n_H, n_W, n_c)``, a filter
+bank ``(f, f, n_c, n_f)``. Every wrong input raises ``ValueError`` naming the numbers.
+"""
+
+from cnn_core.conv import CellExplanation, conv2d, explain_cell, pad
+from cnn_core.filters import (
+    HORIZONTAL_EDGE,
+    SCHARR_HORIZONTAL,
+    SCHARR_VERTICAL,
+    SOBEL_HORIZONTAL,
+    SOBEL_VERTICAL,
+    VERTICAL_EDGE,
+    rotated_edge,
+)
+from cnn_core.images import DEFAULT_MAX_PIXELS, downscale, downscale_factor, load_image, to_gray
+from cnn_core.pool import POOL_MODES, pool2d, relu
+from cnn_core.shapes import (
+    conv_params,
+    dense_params,
+    output_size,
+    resolve_padding,
+    same_padding,
+    usage_count,
+)
+
+__all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "HORIZONTAL_EDGE",
+    "POOL_MODES",
+    "SCHARR_HORIZONTAL",
+    "SCHARR_VERTICAL",
+    "SOBEL_HORIZONTAL",
+    "SOBEL_VERTICAL",
+    "VERTICAL_EDGE",
+    "CellExplanation",
+    "conv2d",
+    "conv_params",
+    "dense_params",
+    "downscale",
+    "downscale_factor",
+    "explain_cell",
+    "load_image",
+    "output_size",
+    "pad",
+    "pool2d",
+    "relu",
+    "resolve_padding",
+    "rotated_edge",
+    "same_padding",
+    "to_gray",
+    "usage_count",
+]

@@ -1,0 +1,70 @@
+"""Hand-designed edge filters from the lecture, as named constants.
+
+Each ``*_VERTICAL`` filter responds to vertical edges (a change from left to right);
+its transpose, ``*_HORIZONTAL``, to horizontal edges (a change from top to bottom).
+A positive response means bright on the left (or top), dark on the right (or bottom).
+
+References
+----------
+Sobel and Feldman (1968); Scharr, "Optimale Operatoren in der digitalen
+Bildverarbeitung" (2000).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+VERTICAL_EDGE = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])
+HORIZONTAL_EDGE = VERTICAL_EDGE.T.copy()
+SOBEL_VERTICAL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+SOBEL_HORIZONTAL = SOBEL_VERTICAL.T.copy()
+SCHARR_VERTICAL = np.array([[3, 0, -3], [10, 0, -10], [3, 0, -3]])
+SCHARR_HORIZONTAL = SCHARR_VERTICAL.T.copy()
+
+for _k in (
+    VERTICAL_EDGE,
+    HORIZONTAL_EDGE,
+    SOBEL_VERTICAL,
+    SOBEL_HORIZONTAL,
+    SCHARR_VERTICAL,
+    SCHARR_HORIZONTAL,
+):
+    _k.flags.writeable = False
+
+EDGE_KINDS = {
+    "basic": (VERTICAL_EDGE, HORIZONTAL_EDGE),
+    "sobel": (SOBEL_VERTICAL, SOBEL_HORIZONTAL),
+    "scharr": (SCHARR_VERTICAL, SCHARR_HORIZONTAL),
+}
+
+
+def rotated_edge(theta_deg: float, kind: str = "sobel") -> np.ndarray:
+    """An edge filter steered to ``theta_deg``: ``Gx·cos θ + Gy·sin θ``.
+
+    θ = 0 gives the vertical-edge filter ``Gx``, θ = 90 the horizontal one ``Gy``;
+    45 and 30 are the lecture's slanted edges.
+
+    Parameters
+    ----------
+    theta_deg : float, angle in degrees
+    kind : ``"basic"`` (the lecture's 1, 0, −1), ``"sobel"`` or ``"scharr"``
+
+    Returns
+    -------
+    ndarray of float64, shape ``(3, 3)``
+
+    Examples
+    --------
+    >>> rotated_edge(90, "basic")
+    array([[ 1.,  1.,  1.],
+           [ 0.,  0.,  0.],
+           [-1., -1., -1.]])
+    """
+    if kind not in EDGE_KINDS:
+        raise ValueError(f'unknown edge filter kind "{kind}": use one of {", ".join(EDGE_KINDS)}')
+    gx, gy = EDGE_KINDS[kind]
+    theta = np.deg2rad(float(theta_deg))
+    # Snap cos and sin to exact values at multiples of 90° (cos 90° is 6e-17 otherwise).
+    c, s = (0.0 if abs(v) < 1e-12 else v for v in (np.cos(theta), np.sin(theta)))
+    # Rounding removes the last-bit residue of cos·a + sin·b where the terms cancel.
+    return np.round(gx * c + gy * s, 12) + 0.0

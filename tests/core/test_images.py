@@ -1,0 +1,78 @@
+import numpy as np
+import pytest
+
+from cnn_core import downscale, downscale_factor, load_image, to_gray
+from tests import samples
+
+
+@pytest.mark.parametrize("fmt", sorted(samples.FORMATS))
+def test_every_format_loads_as_rgb_float32(fmt):
+    img = load_image(samples.FORMATS[fmt]())
+    assert img.shape == (30, 40, 3) and img.dtype == np.float32
+    assert img[:, :20].mean() == pytest.approx(200, abs=3)
+    assert img[:, 20:].mean() == pytest.approx(0, abs=3)
+
+
+def test_16_bit_png_is_scaled_to_0_255():
+    img = load_image(samples.gray16_png())
+    assert img.shape == (30, 40, 3)
+    assert img[:, :20].min() == 255 and img[:, 20:].max() == 0
+
+
+def test_cmyk_jpeg_becomes_rgb():
+    img = load_image(samples.cmyk_jpeg())
+    assert img.shape == (30, 40, 3)
+    assert img[:, :18].mean() == pytest.approx(200, abs=6)
+    assert img[:, 22:].mean() == pytest.approx(0, abs=6)
+
+
+def test_exif_orientation_is_applied():
+    img = load_image(samples.exif_rotated_jpeg())
+    assert img.shape == (40, 30, 3)  # stored 40 wide, shown 40 high
+    # Turned clockwise, the bright left half becomes the top half.
+    assert img[:18].mean() > 190 and img[22:].mean() < 10
+
+
+def test_transparent_pixels_are_shown_over_white():
+    img = load_image(samples.transparent_png())
+    assert img[:, :20].max() == 0 and img[:, 20:].min() == 255
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (samples.not_an_image(), "this file is not an image ConvLab can read"),
+        (samples.truncated_png(), "the image file is damaged or incomplete"),
+        (samples.bomb_png(7000), "the image is 7000×7000 = 49.0 MP; the limit is 40 MP"),
+        (samples.bomb_png(30_000), "the image claims over 89 MP, too large to open safely"),
+        (b"", "the file is empty"),
+    ],
+)
+def test_bad_files_raise_a_readable_value_error(data, message):
+    with pytest.raises(ValueError) as err:
+        load_image(data)
+    assert message in str(err.value)
+
+
+def test_max_pixels_is_respected():
+    with pytest.raises(ValueError, match=r"the image is 40×30 = 0\.0 MP; the limit is 0\.001 MP"):
+        load_image(samples.png_bytes(), max_pixels=1000)
+
+
+def test_to_gray_uses_bt601_weights():
+    rgb = np.zeros((1, 3, 3), dtype=np.float32)
+    rgb[0, 0, 0] = rgb[0, 1, 1] = rgb[0, 2, 2] = 100
+    np.testing.assert_allclose(to_gray(rgb), [[29.9, 58.7, 11.4]], rtol=1e-6)
+    assert to_gray(rgb).dtype == np.float32
+    with pytest.raises(ValueError, match="to_gray needs"):
+        to_gray(np.zeros((2, 2, 4)))
+
+
+def test_downscale_averages_whole_blocks():
+    x = np.arange(36, dtype=np.float32).reshape(6, 6)
+    got = downscale(x, 3)
+    np.testing.assert_array_equal(got, [[3.5, 5.5, 7.5], [15.5, 17.5, 19.5], [27.5, 29.5, 31.5]])
+    assert downscale(np.ones((3000, 4000, 3)), 1000).shape == (750, 1000, 3)
+    assert downscale_factor(3000, 4000, 1000) == 4
+    assert downscale(x, 10) is not None and downscale(x, 10).shape == (6, 6)
+    assert downscale(np.ones((2, 5000)), 100).shape == (1, 2500)  # never below one pixel
