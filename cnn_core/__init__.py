@@ -6,12 +6,14 @@ bank ``(f, f, n_c, n_f)``. Every wrong input raises ``ValueError`` naming the nu
 
 from cnn_core.conv import CellExplanation, conv2d, explain_cell, pad
 from cnn_core.filters import (
+    EDGE_KINDS,
     HORIZONTAL_EDGE,
     SCHARR_HORIZONTAL,
     SCHARR_VERTICAL,
     SOBEL_HORIZONTAL,
     SOBEL_VERTICAL,
     VERTICAL_EDGE,
+    box_filter,
     rotated_edge,
 )
 from cnn_core.images import DEFAULT_MAX_PIXELS, downscale, downscale_factor, load_image, to_gray
@@ -27,6 +29,7 @@ from cnn_core.shapes import (
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
+    "EDGE_KINDS",
     "HORIZONTAL_EDGE",
     "POOL_MODES",
     "SCHARR_HORIZONTAL",
@@ -35,6 +38,7 @@ __all__ = [
     "SOBEL_VERTICAL",
     "VERTICAL_EDGE",
     "CellExplanation",
+    "box_filter",
     "conv2d",
     "conv_params",
     "dense_params",

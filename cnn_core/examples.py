@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnn_core.shapes import check_int
+
 LECTURE_6X6 = np.array(
     [
         [3, 0, 1, 2, 7, 4],
@@ -30,6 +32,14 @@ POOL_MAX_4X4 = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]]
 
 POOL_AVERAGE_4X4 = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 4, 2, 3], [5, 6, 1, 2]])
 """The 4×4 of the average-pooling example (one cell differs from the max example)."""
+
+
+def lecture_image(n: int) -> np.ndarray:
+    """The lecture's 6×6 numbers, tiled or cropped to n×n (exactly ``LECTURE_6X6`` at n = 6)."""
+    n = check_int("input size n", n, 1)
+    reps = -(-n // 6)
+    return np.tile(LECTURE_6X6, (reps, reps))[:n, :n].copy()
+
 
 for _a in (LECTURE_6X6, BRIGHT_TO_DARK, DARK_TO_BRIGHT, CHECKER, POOL_MAX_4X4, POOL_AVERAGE_4X4):
     _a.flags.writeable = False

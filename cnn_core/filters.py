@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnn_core.shapes import check_int
+
 VERTICAL_EDGE = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])
 HORIZONTAL_EDGE = VERTICAL_EDGE.T.copy()
 SOBEL_VERTICAL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
@@ -36,6 +38,18 @@ EDGE_KINDS = {
     "sobel": (SOBEL_VERTICAL, SOBEL_HORIZONTAL),
     "scharr": (SCHARR_VERTICAL, SCHARR_HORIZONTAL),
 }
+
+
+def box_filter(f: int) -> np.ndarray:
+    """An all-ones f×f filter: each output cell is the sum of its window.
+
+    Examples
+    --------
+    >>> box_filter(2)
+    array([[1, 1],
+           [1, 1]])
+    """
+    return np.ones((check_int("filter size f", f, 1),) * 2, dtype=np.int64)
 
 
 def rotated_edge(theta_deg: float, kind: str = "sobel") -> np.ndarray:

@@ -1,0 +1,166 @@
+"""Edge detection: a 3×3 filter slides over an image; each output cell is a sum of products."""
+
+import streamlit as st
+
+from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
+from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
+from ui.formulas import number, products_formula
+from ui.grids import Box, grid_figure, image_figure
+from ui.widgets import (
+    PickedFilter,
+    PickedInput,
+    cell_click_handler,
+    cell_picker,
+    filter_picker,
+    formula,
+    input_picker,
+    style,
+)
+
+KEY = "edge"
+WORKING_SIZES = [256, 512, 1024]
+VIEWS = {
+    "Signed (red +, blue −)": "signed",
+    "Strength |·|": "magnitude",
+    "ReLU (negatives → 0)": "relu",
+}
+
+
+def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
+    x, w = picked.image, filt.kernel
+    try:
+        out = conv2d(x, w)
+    except ValueError as err:
+        st.error(f"This filter cannot slide over this image: {err}.")
+        return
+    i, j = cell_picker(KEY, *out.shape)
+    cell = explain_cell(x, w, i, j)
+    f = w.shape[0]
+    left, middle, right = st.columns([6, 3.4, 5])
+    with left:
+        st.plotly_chart(
+            grid_figure(
+                x,
+                kind="gray",
+                title=f"Input {x.shape[0]}×{x.shape[1]}",
+                window=Box(cell.top, cell.left, f, f),
+            ),
+            key=f"{KEY}_input_chart",
+            config={"displayModeBar": False},
+        )
+    with middle:
+        st.plotly_chart(
+            grid_figure(w, kind="signed", title=f"Filter {f}×{f}"),
+            key=f"{KEY}_filter_chart",
+            config={"displayModeBar": False},
+        )
+    with right:
+        st.plotly_chart(
+            grid_figure(
+                out,
+                kind="signed",
+                title=f"Output {out.shape[0]}×{out.shape[1]}",
+                window=Box(i, j),
+                clickable=True,
+            ),
+            key=f"{KEY}_chart",
+            on_select=cell_click_handler(KEY),
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
+        st.caption("Click an output cell to explain it.")
+    formula(products_formula(cell), label=f"Output cell ({i}, {j}) =")
+    st.caption(filt.sign)
+    with st.expander("Why isn't the filter flipped?"):
+        st.write(
+            "In mathematics a convolution flips the filter before sliding it. Deep-learning "
+            "libraries skip the flip (strictly, they compute a cross-correlation) and still "
+            "call it convolution: the network learns its weights, so a flip changes nothing "
+            "it can learn. ConvLab does the same. Here is the flipped version, for the curious:"
+        )
+        flipped = conv2d(x, w[::-1, ::-1])
+        st.plotly_chart(
+            grid_figure(flipped, kind="signed", title="With the filter flipped"),
+            key=f"{KEY}_flipped_chart",
+            config={"displayModeBar": False},
+        )
+
+
+def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.select_slider(
+            "Working size (longest side, px)", WORKING_SIZES, value=512, key=f"{KEY}_size"
+        )
+    with right:
+        view = VIEWS[
+            st.radio("Show the output as", list(VIEWS), key=f"{KEY}_view", horizontal=True)
+        ]
+    gray = picked.image
+    n_H, n_W = picked.original_shape
+    shrink = f", 1/{picked.factor} of its {n_W}×{n_H}" if picked.factor > 1 else ""
+    st.caption(f"{picked.label}: computed at {gray.shape[1]}×{gray.shape[0]} pixels{shrink}.")
+    try:
+        maps = {
+            filt.label: conv2d(gray, filt.kernel),
+            "Vertical edges": conv2d(gray, EDGE_KINDS[filt.kind][0]),
+            "Horizontal edges": conv2d(gray, EDGE_KINDS[filt.kind][1]),
+        }
+    except ValueError as err:
+        st.error(f"This filter cannot slide over this image: {err}.")
+        return
+    if view == "relu":
+        maps = {name: relu(z) for name, z in maps.items()}
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(
+            image_figure(gray, kind="gray", title="Grayscale input"), key=f"{KEY}_photo_chart"
+        )
+    with right:
+        z = maps[filt.label]
+        st.plotly_chart(image_figure(z, kind=view, title=filt.label), key=f"{KEY}_map_chart")
+        st.caption(f"Output {z.shape[1]}×{z.shape[0]}, values from {z.min():.0f} to {z.max():.0f}.")
+    st.subheader("Vertical and horizontal edges, side by side")
+    for column, name in zip(st.columns(2), ("Vertical edges", "Horizontal edges"), strict=True):
+        with column:
+            st.plotly_chart(
+                image_figure(maps[name], kind=view, title=name),
+                key=f"{KEY}_{name.split()[0].lower()}_chart",
+            )
+    st.caption(filt.sign)
+
+
+style()
+st.title("Edge detection")
+st.write(
+    "A filter is a small grid of weights. Slide it over the image: at each position, "
+    "multiply the numbers under it by the weights and add them up. Large sums mark edges."
+)
+controls = st.columns(2)
+with controls[0]:
+    # The working size slider sits with the photo; its last value decides the decode.
+    picked = input_picker(KEY, max_side=st.session_state.get(f"{KEY}_size", 512))
+with controls[1]:
+    filt = filter_picker(KEY)
+
+if picked is not None and filt is not None:
+    if picked.is_photo:
+        show_photo(picked, filt)
+    else:
+        show_grids(picked, filt)
+
+lecture = conv2d(LECTURE_6X6, VERTICAL_EDGE)
+step_up, step_down = conv2d(BRIGHT_TO_DARK, VERTICAL_EDGE), conv2d(DARK_TO_BRIGHT, VERTICAL_EDGE)
+with st.expander("What the lecture says"):
+    st.markdown(
+        "- The vertical-edge filter on the 6×6 image gives a "
+        f"{lecture.shape[0]}×{lecture.shape[1]} output; the top-left cell is "
+        f"{number(lecture[0, 0])}.\n"
+        f"- Bright → dark gives {number(step_up.max())} down the middle, dark → bright "
+        f"{number(step_down.min())}: the sign tells the direction of the edge.\n"
+        "- Sobel and Scharr weight the centre row more; edges at 45° or 30° need rotated "
+        "filters.\n"
+        "- The point: treat the nine numbers as parameters w1 … w9 and **learn** them. A "
+        "network finds filters that suit its task better than any hand-designed one.\n"
+        "- Filter sizes are usually odd: 1×1, 3×3, 5×5, 9×9."
+    )

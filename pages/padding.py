@@ -1,0 +1,105 @@
+"""Padding: zeros around the image keep it from shrinking and let edge pixels count."""
+
+import streamlit as st
+
+from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
+from cnn_core.examples import lecture_image
+from ui.formulas import output_size_formula
+from ui.grids import grid_figure
+from ui.widgets import formula, style
+
+KEY = "padding"
+MODES = ["valid (p = 0)", "same", "choose p"]
+
+style()
+st.title("Padding")
+st.write(
+    "Without padding an n×n image shrinks to (n − f + 1)×(n − f + 1) at every layer, and a "
+    "corner pixel is seen by one window only. Padding adds p rings of zeros around it."
+)
+c1, c2, c3 = st.columns(3)
+with c1:
+    n = st.slider("Image size n", 1, 12, 6, key=f"{KEY}_n")
+with c2:
+    f = st.slider("Filter size f", 1, 7, 3, key=f"{KEY}_f")
+with c3:
+    mode = st.radio("Padding", MODES, index=1, key=f"{KEY}_mode", horizontal=True)
+    if mode == "choose p":
+        p = st.slider("Padding p", 0, 3, 1, key=f"{KEY}_p")
+    elif mode == "same":
+        try:
+            p = same_padding(f)
+        except ValueError as err:
+            st.warning(
+                f"{err}. With an even filter the {f - 1} zeros that keep the size would go "
+                f"{f // 2} on one side and {f // 2 - 1} on the other, so the output would "
+                "drift by half a pixel, and the filter has no centre pixel. That is why "
+                "filters are usually odd. Showing p = 0 instead."
+            )
+            p = 0
+    else:
+        p = 0
+
+x = lecture_image(n)
+padded = pad(x, p)
+try:
+    out = conv2d(x, box_filter(f), padding=p)
+except ValueError as err:
+    st.error(f"{err}. Make the filter smaller or add padding.")
+    st.stop()
+
+formula(output_size_formula(n, f, p), label="Output size n + 2p − f + 1 =")
+left, right = st.columns([padded.shape[0], max(out.shape[0], 3)])
+with left:
+    st.plotly_chart(
+        grid_figure(
+            padded,
+            kind="gray",
+            pad=p,
+            title=f"Input {n}×{n}, padded to {padded.shape[0]}×{padded.shape[1]}",
+        ),
+        key=f"{KEY}_input_chart",
+        config={"displayModeBar": False},
+    )
+    if p:
+        st.caption(f"The washed-out border is the padding: {p} ring{'s' * (p > 1)} of zeros.")
+with right:
+    st.plotly_chart(
+        grid_figure(out, kind="count", title=f"Output {out.shape[0]}×{out.shape[1]}"),
+        key=f"{KEY}_output_chart",
+        config={"displayModeBar": False},
+    )
+    st.caption(f"Each cell is the sum of its {f}×{f} window (an all-ones filter).")
+
+st.subheader("How many windows see each pixel?")
+unpadded_ok = f <= n
+cols = st.columns(2)
+with cols[0]:
+    if unpadded_ok:
+        counts = usage_count(n, f)
+        st.plotly_chart(
+            grid_figure(counts, kind="count", title="No padding"),
+            key=f"{KEY}_usage_valid_chart",
+            config={"displayModeBar": False},
+        )
+        st.caption(
+            f"Corner: {counts[0, 0]} window; centre: up to {counts.max()}. Edge pixels count less."
+        )
+    else:
+        st.info(f"Without padding a {f}×{f} filter does not fit a {n}×{n} image at all.")
+with cols[1]:
+    counts_p = usage_count(n, f, p)
+    st.plotly_chart(
+        grid_figure(counts_p, kind="count", title=f"Padding p = {p}"),
+        key=f"{KEY}_usage_padded_chart",
+        config={"displayModeBar": False},
+    )
+    st.caption(f"Corner: {counts_p[0, 0]}; centre: up to {counts_p.max()}.")
+
+with st.expander("Valid and same"):
+    st.markdown(
+        "- **Valid**: no padding, output n − f + 1.\n"
+        "- **Same**: the output is as large as the input, which needs p = (f − 1)/2. "
+        "That is a whole number only for odd f, one reason filters are 1×1, 3×3, 5×5; the "
+        "other is that an odd filter has a central pixel."
+    )

@@ -1,0 +1,85 @@
+"""Reading numbers back out of a page run by AppTest."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from ui.grids import WINDOW_COLOR
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def open_page(path: str, **state) -> AppTest:
+    """Run app.py, switch to a page, and return the AppTest (session state preset)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def figure(at: AppTest, key: str) -> dict:
+    return json.loads(at.get_by_key(key).proto.spec)
+
+
+def _decode(value) -> np.ndarray:
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if shape:
+            arr = arr.reshape([int(s) for s in str(shape).split(",")])
+        return arr
+    return np.asarray(value)
+
+
+def grid(at: AppTest, key: str) -> np.ndarray:
+    """The z values of the heatmap in the chart with this key."""
+    return _decode(figure(at, key)["data"][0]["z"])
+
+
+def cell_text(at: AppTest, key: str) -> np.ndarray:
+    return np.asarray(figure(at, key)["data"][0]["text"])
+
+
+def window(at: AppTest, key: str) -> tuple[int, int, int, int] | None:
+    """(top, left, height, width) of the amber outline, or None."""
+    for shape in figure(at, key)["layout"].get("shapes", []):
+        if shape.get("line", {}).get("color") == WINDOW_COLOR:
+            top, left = round(shape["y0"] + 0.5), round(shape["x0"] + 0.5)
+            return top, left, round(shape["y1"] - shape["y0"]), round(shape["x1"] - shape["x0"])
+    return None
+
+
+def formulas(at: AppTest) -> list[str]:
+    """The text of every formula line on the page, without its HTML."""
+    out = []
+    for md in at.markdown:
+        if 'class="convlab-formula"' in md.value:
+            out.append(md.value.split('class="convlab-formula">')[1].split("</div>")[0])
+    return out
+
+
+def texts(at: AppTest) -> str:
+    """Everything a student reads: markdown, captions, alerts, joined."""
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "error", "warning", "info", "success")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def has(at: AppTest, key: str) -> bool:
+    """Whether an element with this key is on the page."""
+    try:
+        at.get_by_key(key)
+    except KeyError:
+        return False
+    return True

@@ -1,0 +1,160 @@
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from cnn_core import (
+    HORIZONTAL_EDGE,
+    SOBEL_VERTICAL,
+    VERTICAL_EDGE,
+    conv2d,
+    rotated_edge,
+)
+from cnn_core.examples import CHECKER, LECTURE_6X6
+from tests import samples
+from tests.pages.helpers import cell_text, formulas, grid, has, open_page, texts, window
+
+PAGE = "pages/edge_detection.py"
+LECTURE_OUTPUT = [[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7], [-3, -2, -3, -16]]
+
+
+def test_opens_on_the_lecture_example():
+    at = open_page(PAGE)
+    np.testing.assert_array_equal(grid(at, "edge_input_chart"), LECTURE_6X6)
+    np.testing.assert_array_equal(grid(at, "edge_filter_chart"), VERTICAL_EDGE)
+    np.testing.assert_array_equal(grid(at, "edge_chart"), LECTURE_OUTPUT)
+    assert cell_text(at, "edge_chart")[3, 3] == "−16"
+    assert formulas(at) == ["3×1 + 1×1 + 2×1 + 0×0 + 5×0 + 7×0 + 1×(−1) + 8×(−1) + 2×(−1) = −5"]
+    assert window(at, "edge_input_chart") == (0, 0, 3, 3)
+    assert window(at, "edge_chart") == (0, 0, 1, 1)
+    assert not at.error
+
+
+def test_moving_the_sliders_moves_the_window_and_the_sum():
+    at = open_page(PAGE)
+    at.slider(key="edge_i").set_value(1).run()
+    at.slider(key="edge_j").set_value(2).run()
+    assert window(at, "edge_input_chart") == (1, 2, 3, 3)
+    assert window(at, "edge_chart") == (1, 2, 1, 1)
+    assert formulas(at)[0].startswith("8×1 + 2×1 + 3×1 + 9×0 + 5×0 + 1×0 + 3×(−1)")
+    assert formulas(at)[0].endswith("= 2")
+
+
+@pytest.mark.parametrize(
+    ("choice", "value", "word"),
+    [("Bright → dark step", 30, "Positive"), ("Dark → bright step", -30, "Negative")],
+)
+def test_the_sign_of_a_step_tells_its_direction(choice, value, word):
+    at = open_page(PAGE)
+    at.selectbox(key="edge_input").set_value(choice).run()
+    out = grid(at, "edge_chart")
+    np.testing.assert_array_equal(out, [[0, value, value, 0]] * 4)
+    assert f"{word} (" in texts(at)
+
+
+def test_horizontal_filter_on_the_checker():
+    at = open_page(PAGE, edge_input="Checker 6×6", edge_filter="Horizontal edge")
+    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(CHECKER, HORIZONTAL_EDGE))
+    np.testing.assert_array_equal(grid(at, "edge_chart")[1], [30, 10, -10, -30])
+
+
+def test_sobel_preset_changes_the_output():
+    at = open_page(PAGE, edge_filter="Sobel, vertical")
+    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(LECTURE_6X6, SOBEL_VERTICAL))
+
+
+def test_rotated_edge_at_90_degrees_is_the_horizontal_filter():
+    at = open_page(PAGE, edge_filter="Rotated edge (any angle)")
+    at.slider(key="edge_theta").set_value(90).run()
+    at.radio(key="edge_kind").set_value("Lecture (1, 0, −1)").run()
+    np.testing.assert_array_equal(grid(at, "edge_filter_chart"), rotated_edge(90, "basic"))
+    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(LECTURE_6X6, HORIZONTAL_EDGE))
+    assert "direction ↓" in texts(at)
+
+
+def test_custom_filter_is_read_cell_by_cell():
+    edits = {"edited_rows": {0: {"c0": "2"}}, "added_rows": [], "deleted_rows": []}
+    at = open_page(PAGE, edge_filter="Custom filter", edge_custom_3=edits)
+    custom = VERTICAL_EDGE.copy()
+    custom[0, 0] = 2
+    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(LECTURE_6X6, custom))
+
+
+def test_a_malformed_custom_filter_gets_a_message():
+    edits = {"edited_rows": {1: {"c2": "abc"}}, "added_rows": [], "deleted_rows": []}
+    at = open_page(PAGE, edge_filter="Custom filter", edge_custom_3=edits)
+    assert [e.value for e in at.error] == [
+        'This filter cannot be used yet: row 2, column 3 is "abc": every cell needs a number.'
+    ]
+    assert not at.exception
+
+
+def test_a_filter_larger_than_the_image_gets_a_message():
+    at = open_page(PAGE, edge_filter="Custom filter", edge_custom_f=7)
+    assert "filter 7×7 does not fit a 6×6 image with padding 0" in at.error[0].value
+
+
+def upload(at, name: str, data: bytes, mime: str = "image/png"):
+    at.selectbox(key="edge_input").set_value("Upload your own image").run()
+    at.file_uploader(key="edge_upload").set_value((name, data, mime)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("notes.png", samples.not_an_image, "this file is not an image ConvLab can read"),
+        ("half.png", samples.truncated_png, "the image file is damaged or incomplete"),
+        ("bomb.png", samples.bomb_png, "too large to open safely"),
+        ("dot.png", samples.one_pixel_png, "filter 3×3 does not fit a 1×1 image"),
+    ],
+)
+def test_a_bad_upload_gets_one_clear_message(name, make, message):
+    at = upload(open_page(PAGE), name, make())
+    assert len(at.error) == 1 and message in at.error[0].value
+    assert not has(at, "edge_map_chart")
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("deep.png", samples.gray16_png),
+        ("print.jpg", samples.cmyk_jpeg),
+        ("phone.jpg", samples.exif_rotated_jpeg),
+        ("glass.png", samples.transparent_png),
+    ]
+    + [(f"photo.{fmt}", make) for fmt, make in samples.FORMATS.items()],
+)
+def test_an_awkward_but_valid_upload_shows_its_edges(name, make):
+    at = upload(open_page(PAGE), name, make())
+    assert not at.error
+    captions = texts(at)
+    assert "computed at" in captions
+    assert has(at, "edge_map_chart") and has(at, "edge_vertical_chart")
+
+
+def test_the_phone_photo_is_upright():
+    at = upload(open_page(PAGE), "phone.jpg", samples.exif_rotated_jpeg())
+    assert "computed at 30×40 pixels" in texts(at)  # width × height after turning
+
+
+def test_a_12_megapixel_photo_is_computed_at_the_stated_working_size():
+    rng = np.random.default_rng(0)
+    big = Image.fromarray(rng.integers(0, 255, (3000, 4000), dtype=np.uint8))
+    buf = io.BytesIO()
+    big.save(buf, "JPEG", quality=80)
+    at = upload(open_page(PAGE), "big.jpg", buf.getvalue(), "image/jpeg")
+    assert "computed at 500×375 pixels, 1/8 of its 4000×3000" in texts(at)
+    at.select_slider(key="edge_size").set_value(1024).run()
+    assert "computed at 1000×750 pixels, 1/4 of its 4000×3000" in texts(at)
+
+
+def test_bundled_photo_with_relu_view_has_no_negative_values():
+    at = open_page(PAGE, edge_input="Photo: camera")
+    assert "camera: computed at 512×512 pixels." in texts(at)
+    at.radio(key="edge_view").set_value("ReLU (negatives → 0)").run()
+    assert "values from 0 to" in texts(at)
+    at.radio(key="edge_view").set_value("Signed (red +, blue −)").run()
+    assert "values from −" in texts(at) or "values from -" in texts(at)

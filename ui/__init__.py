@@ -1,0 +1,1 @@
+"""ConvLab's drawing layer: Plotly figure builders and shared Streamlit widgets."""

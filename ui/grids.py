@@ -1,0 +1,283 @@
+"""Plotly figure builders: one for number grids, one for photos. Every page uses these.
+
+Small grids show their numbers in the cells (sized to read on a projector); large ones
+are colour only. Signed values use a diverging, colour-blind-safe scale centred on 0;
+images are grey. The current window is outlined on the input, its cell on the output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from ui.formulas import number
+
+MAX_TEXT_CELLS = 20 * 20
+"""Grids with more cells than this are drawn without numbers (text costs ~3 KB a cell)."""
+
+SIGNED_SCALE = "RdBu_r"  # blue negative, white 0, red positive; safe for red-green CVD
+GRAY_SCALE = [[0.0, "#3a3a3a"], [1.0, "#f7f7f7"]]
+"""Grey for number grids, short of black and white so that black or white text reads on
+every cell (contrast ≥ 4.5:1 at the switch-over grey)."""
+COUNT_SCALE = "Blues"
+WINDOW_COLOR = "#FFB000"  # amber: stands out on grey, on red and on blue
+OUTLINE_UNDERLAY = "#111111"
+PAD_OVERLAY = "rgba(255, 255, 255, 0.55)"
+MARK_COLOR = "#0C7BDC"  # blue dots: distinct from amber for colour-blind viewers too
+FLAG_COLOR = "rgba(213, 94, 0, 0.55)"  # vermillion (Okabe–Ito)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle of cells: top row, left column, height and width in cells."""
+
+    top: int
+    left: int
+    height: int = 1
+    width: int = 1
+
+
+def _text_size(n_rows: int, n_cols: int) -> int:
+    """Cell font size in px: large for the lecture's 4×4 to 8×8, smaller as grids grow."""
+    return int(np.clip(26 - 0.9 * max(n_rows, n_cols), 10, 22))
+
+
+def _outline(fig: go.Figure, box: Box, color: str = WINDOW_COLOR) -> None:
+    """A thick outline with a dark underlay, so it reads on any cell colour."""
+    x0, x1 = box.left - 0.5, box.left + box.width - 0.5
+    y0, y1 = box.top - 0.5, box.top + box.height - 0.5
+    for line_color, width in ((OUTLINE_UNDERLAY, 7), (color, 4)):
+        fig.add_shape(
+            type="rect",
+            x0=x0,
+            x1=x1,
+            y0=y0,
+            y1=y1,
+            line={"color": line_color, "width": width},
+            layer="above",
+        )
+
+
+def _shade_padding(fig: go.Figure, n_rows: int, n_cols: int, p: int) -> None:
+    """Wash out the zero border and draw a dashed line around the real image."""
+    if p <= 0:
+        return
+    strips = [
+        (-0.5, n_cols - 0.5, -0.5, p - 0.5),
+        (-0.5, n_cols - 0.5, n_rows - p - 0.5, n_rows - 0.5),
+        (-0.5, p - 0.5, p - 0.5, n_rows - p - 0.5),
+        (n_cols - p - 0.5, n_cols - 0.5, p - 0.5, n_rows - p - 0.5),
+    ]
+    for x0, x1, y0, y1 in strips:
+        fig.add_shape(
+            type="rect",
+            x0=x0,
+            x1=x1,
+            y0=y0,
+            y1=y1,
+            fillcolor=PAD_OVERLAY,
+            line={"width": 0},
+            layer="above",
+        )
+    fig.add_shape(
+        type="rect",
+        x0=p - 0.5,
+        x1=n_cols - p - 0.5,
+        y0=p - 0.5,
+        y1=n_rows - p - 0.5,
+        line={"color": "#333333", "width": 2, "dash": "dash"},
+        layer="above",
+    )
+
+
+def _color_range(z: np.ndarray, kind: str, zrange: tuple[float, float] | None) -> dict:
+    if zrange is not None:
+        lo, hi = zrange
+    elif kind == "signed":
+        hi = float(np.abs(z).max()) or 1.0
+        lo = -hi
+    elif kind == "gray":
+        lo, hi = 0.0, max(255.0, float(z.max()))
+        if z.max() <= 10 and z.min() >= 0:  # small lecture numbers: use their own range
+            hi = max(float(z.max()), 1.0)
+    else:
+        lo, hi = 0.0, max(float(z.max()), 1.0)
+    scale = {"signed": SIGNED_SCALE, "gray": GRAY_SCALE, "count": COUNT_SCALE}[kind]
+    return {"zmin": lo, "zmax": hi, "colorscale": scale}
+
+
+def grid_figure(
+    z: np.ndarray,
+    *,
+    kind: str = "signed",
+    title: str = "",
+    window: Box | None = None,
+    pad: int = 0,
+    marks: list[Box] | None = None,
+    flags: list[Box] | None = None,
+    clickable: bool = False,
+    zrange: tuple[float, float] | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """A heatmap of a 2-D grid, row 0 at the top, cells square.
+
+    Parameters
+    ----------
+    z : ndarray, shape ``(n_rows, n_cols)``
+    kind : ``"signed"`` (diverging, centred on 0), ``"gray"`` (an image) or ``"count"``
+    window : the cells to outline (the filter's window, or the selected output cell)
+    pad : width of a zero border to wash out and mark with a dashed line
+    marks : cells to mark with a dot in their top-left corner (e.g. where each window
+        of a stride starts)
+    flags : cells to wash in vermillion (e.g. pixels no window ever reaches)
+    clickable : add an invisible marker per cell, so a click selects ``(row, col)``
+        through ``st.plotly_chart(on_select="rerun")``; heatmap clicks alone do not
+        reach Python
+    zrange : fixed colour range, e.g. to compare two grids on one scale
+    """
+    z = np.asarray(z)
+    n_rows, n_cols = z.shape
+    show_text = z.size <= MAX_TEXT_CELLS
+    text = np.vectorize(number, otypes=[object])(z) if show_text and z.size else None
+    heat = go.Heatmap(
+        z=z,
+        x=np.arange(n_cols),
+        y=np.arange(n_rows),
+        showscale=False,
+        xgap=1,
+        ygap=1,
+        hovertemplate="row %{y}, column %{x}: %{z}<extra></extra>",
+        text=text,
+        texttemplate="%{text}" if show_text else None,
+        textfont={"size": _text_size(n_rows, n_cols)},
+        **_color_range(z, kind, zrange),
+    )
+    if kind == "signed":
+        heat.update(zmid=0)
+    fig = go.Figure(heat)
+    if clickable:
+        rows, cols = np.mgrid[0:n_rows, 0:n_cols]
+        fig.add_trace(
+            go.Scatter(
+                x=cols.ravel(),
+                y=rows.ravel(),
+                mode="markers",
+                marker={"size": 28, "opacity": 0, "symbol": "square"},
+                customdata=np.stack([rows.ravel(), cols.ravel()], axis=1),
+                hovertemplate="click to explain row %{y}, column %{x}<extra></extra>",
+                showlegend=False,
+                name="cells",
+            )
+        )
+    _shade_padding(fig, n_rows, n_cols, pad)
+    if marks:
+        fig.add_trace(
+            go.Scatter(
+                x=[b.left - 0.28 for b in marks],
+                y=[b.top - 0.28 for b in marks],
+                mode="markers",
+                hoverinfo="skip",
+                showlegend=False,
+                name="starts",
+                marker={"size": 9, "color": MARK_COLOR, "line": {"color": "white", "width": 1.5}},
+            )
+        )
+    for box in flags or []:
+        fig.add_shape(
+            type="rect",
+            x0=box.left - 0.5,
+            x1=box.left + box.width - 0.5,
+            y0=box.top - 0.5,
+            y1=box.top + box.height - 0.5,
+            fillcolor=FLAG_COLOR,
+            line={"width": 0},
+            layer="above",
+        )
+    if window is not None:
+        _outline(fig, window)
+    side = max(n_rows, n_cols)
+    fig.update_layout(
+        title={
+            "text": title,
+            "x": 0.5,
+            "xanchor": "center",
+            "y": 0.98,
+            "yanchor": "top",
+            "font": {"size": 18},
+        },
+        height=height or int(np.clip(58 * side + 110, 240, 560)),
+        margin={"l": 8, "r": 8, "t": 72 if title else 30, "b": 8},
+        dragmode=False,
+        clickmode="event+select",
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+    )
+    small = side <= 20
+    fig.update_xaxes(
+        showgrid=False,
+        zeroline=False,
+        constrain="domain",
+        side="top",
+        showticklabels=small,
+        tickmode="linear" if small else "auto",
+        dtick=1,
+        range=[-0.5, n_cols - 0.5],
+        fixedrange=True,
+    )
+    fig.update_yaxes(
+        showgrid=False,
+        zeroline=False,
+        scaleanchor="x",
+        constrain="domain",
+        constraintoward="top",
+        autorange="reversed",
+        showticklabels=small,
+        tickmode="linear" if small else "auto",
+        dtick=1,
+        fixedrange=True,
+    )
+    return fig
+
+
+def _lut(scale: str, n: int = 256) -> np.ndarray:
+    """``(n, 3)`` uint8 colours sampled evenly from a Plotly colour scale."""
+    colors = sample_colorscale(scale, np.linspace(0, 1, n), colortype="tuple")
+    return np.clip(np.round(np.array(colors) * 255), 0, 255).astype(np.uint8)
+
+
+_SIGNED_LUT = _lut(SIGNED_SCALE)
+
+
+def to_display(img: np.ndarray, kind: str) -> np.ndarray:
+    """Map a photo or an edge map to uint8 pixels a browser can show as an image.
+
+    ``"gray"``: values in [0, 255] as they are; ``"magnitude"``: ``|z|`` scaled so the
+    strongest edge is white; ``"signed"``: the diverging scale, 0 white, ± the
+    strongest edge at the ends; ``"relu"``: ``z`` with its negatives already zeroed.
+    """
+    img = np.asarray(img, dtype=np.float32)
+    if kind == "gray":
+        return np.clip(np.round(img), 0, 255).astype(np.uint8)
+    peak = float(np.abs(img).max()) or 1.0
+    if kind in ("magnitude", "relu"):
+        return np.round(np.abs(img) * (255.0 / peak)).astype(np.uint8)
+    index = np.round((img / peak + 1.0) * 127.5).astype(np.intp)
+    return _SIGNED_LUT[np.clip(index, 0, 255)]
+
+
+def image_figure(img: np.ndarray, *, kind: str = "gray", title: str = "") -> go.Figure:
+    """A photo or edge map drawn as one PNG image (fast), not a heatmap of cells."""
+    fig = px.imshow(to_display(img, kind), binary_string=True, title=title or None)
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0},
+        title={"x": 0.5, "xanchor": "center", "font": {"size": 18}},
+        dragmode=False,
+    )
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False)
+    fig.update_traces(hovertemplate="row %{y}, column %{x}<extra></extra>")
+    return fig

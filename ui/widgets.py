@@ -1,0 +1,282 @@
+"""Streamlit controls that several pages share: written once, used everywhere.
+
+- ``input_picker``: the lecture's grids, bundled photos, or an upload.
+- ``filter_picker``: edge presets, a rotated edge, or a custom grid checked cell by cell.
+- ``cell_picker``: output row and column, by sliders or by a click on the output grid.
+- ``formula``: one line of arithmetic with today's numbers, large enough for a projector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from cnn_core import (
+    HORIZONTAL_EDGE,
+    SCHARR_HORIZONTAL,
+    SCHARR_VERTICAL,
+    SOBEL_HORIZONTAL,
+    SOBEL_VERTICAL,
+    VERTICAL_EDGE,
+    downscale,
+    downscale_factor,
+    load_image,
+    rotated_edge,
+    to_gray,
+)
+from cnn_core.examples import BRIGHT_TO_DARK, CHECKER, DARK_TO_BRIGHT, LECTURE_6X6
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
+MAX_UPLOAD_MB = 25
+"""The app's upload limit; ``.streamlit/config.toml`` sets Streamlit's to the same."""
+
+GRID_INPUTS = {
+    "Lecture 6×6": LECTURE_6X6,
+    "Bright → dark step": BRIGHT_TO_DARK,
+    "Dark → bright step": DARK_TO_BRIGHT,
+    "Checker 6×6": CHECKER,
+}
+PHOTOS = {
+    "Photo: camera": "camera.png",
+    "Photo: brick wall": "brick.png",
+    "Photo: cat": "cat.jpg",
+    "Photo: coffee": "coffee.jpg",
+    "Photo: astronaut": "astronaut.jpg",
+}
+UPLOAD = "Upload your own image"
+
+# name → (kernel, the sign's meaning)
+FILTERS = {
+    "Vertical edge": (VERTICAL_EDGE, "left"),
+    "Horizontal edge": (HORIZONTAL_EDGE, "top"),
+    "Sobel, vertical": (SOBEL_VERTICAL, "left"),
+    "Sobel, horizontal": (SOBEL_HORIZONTAL, "top"),
+    "Scharr, vertical": (SCHARR_VERTICAL, "left"),
+    "Scharr, horizontal": (SCHARR_HORIZONTAL, "top"),
+}
+ROTATED = "Rotated edge (any angle)"
+CUSTOM = "Custom filter"
+EDGE_KINDS = {"Lecture (1, 0, −1)": "basic", "Sobel": "sobel", "Scharr": "scharr"}
+MAX_CUSTOM_F = 7
+
+
+@dataclass(frozen=True)
+class PickedInput:
+    """What ``input_picker`` returns: a small grid, or a photo at its working size."""
+
+    label: str
+    image: np.ndarray
+    is_photo: bool
+    original_shape: tuple[int, int] = (0, 0)
+    factor: int = 1
+
+
+@dataclass(frozen=True)
+class PickedFilter:
+    label: str
+    kernel: np.ndarray
+    sign: str
+    """What a positive output means, in words."""
+    kind: str = "basic"
+    """The family ("basic", "sobel", "scharr") for vertical/horizontal companions."""
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _photo(digest: str, _data: bytes, max_side: int) -> tuple[np.ndarray, tuple[int, int], int]:
+    """Decode, gray and shrink once per file and working size (hashed by digest, not bytes)."""
+    rgb = load_image(_data)
+    n_H, n_W = rgb.shape[:2]
+    gray = to_gray(rgb)
+    return downscale(gray, max_side), (n_H, n_W), downscale_factor(n_H, n_W, max_side)
+
+
+def input_picker(key: str, *, photos: bool = True, max_side: int = 512) -> PickedInput | None:
+    """Choose an input; returns None (after showing why) when there is nothing to use yet."""
+    options = list(GRID_INPUTS) + ([*PHOTOS, UPLOAD] if photos else [])
+    choice = st.selectbox("Input image", options, key=f"{key}_input")
+    if choice in GRID_INPUTS:
+        return PickedInput(choice, GRID_INPUTS[choice], is_photo=False)
+    if choice in PHOTOS:
+        data, name = (ASSETS / PHOTOS[choice]).read_bytes(), choice.removeprefix("Photo: ")
+    else:
+        upload = st.file_uploader(
+            f"Your image (JPEG, PNG, WebP, BMP, GIF or TIFF, up to {MAX_UPLOAD_MB} MB)",
+            type=UPLOAD_TYPES,
+            key=f"{key}_upload",
+        )
+        if upload is None:
+            st.info("Choose a photo from your computer or phone to see its edges.")
+            return None
+        data, name = upload.getvalue(), upload.name
+        if len(data) > MAX_UPLOAD_MB * 2**20:
+            st.error(f"{name} is {len(data) / 2**20:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
+            return None
+    try:
+        gray, shape, factor = _photo(hashlib.sha256(data).hexdigest(), data, max_side)
+    except ValueError as err:
+        st.error(f"Could not use {name}: {err}.")
+        return None
+    return PickedInput(name, gray, is_photo=True, original_shape=shape, factor=factor)
+
+
+def _sign_text(direction: str) -> str:
+    side = {"left": ("left", "right"), "top": ("top", "bottom")}[direction]
+    return (
+        f"Positive (red): brighter on the {side[0]} than on the {side[1]}. "
+        f"Negative (blue): darker on the {side[0]}. Zero: no change across the filter."
+    )
+
+
+def _arrow(theta_deg: float) -> str:
+    """The screen direction of θ (0° = →, 90° = ↓: image rows grow downwards)."""
+    return "→↘↓↙←↖↑↗"[round((theta_deg % 360) / 45) % 8]
+
+
+def custom_default(f: int) -> np.ndarray:
+    """Where a custom filter starts: the lecture's vertical edge at 3×3, else a centred 1."""
+    if f == 3:
+        return VERTICAL_EDGE.copy()
+    grid = np.zeros((f, f), dtype=np.int64)
+    grid[(f - 1) // 2, (f - 1) // 2] = 1
+    return grid
+
+
+def parse_custom_filter(table: pd.DataFrame) -> np.ndarray:
+    """Read an edited f×f table into a filter, or raise ``ValueError`` naming the bad cell."""
+    values = np.empty(table.shape, dtype=np.float64)
+    for r in range(table.shape[0]):
+        for c in range(table.shape[1]):
+            raw = table.iat[r, c]
+            text = "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw)
+            text = text.strip().replace("−", "-").replace(",", ".")
+            try:
+                values[r, c] = float(text)
+            except ValueError:
+                shown = f'"{text}"' if text else "empty"
+                raise ValueError(
+                    f"row {r + 1}, column {c + 1} is {shown}: every cell needs a number"
+                ) from None
+            if not np.isfinite(values[r, c]):
+                raise ValueError(f"row {r + 1}, column {c + 1} is {text}: use a finite number")
+    if table.shape[0] != table.shape[1]:
+        raise ValueError(f"a filter must be square, got {table.shape[0]}×{table.shape[1]}")
+    return values.astype(np.int64) if np.all(values == np.round(values)) else values
+
+
+def filter_picker(key: str) -> PickedFilter | None:
+    """Choose a filter; returns None (after a message) if a custom one is malformed."""
+    choice = st.selectbox("Filter", [*FILTERS, ROTATED, CUSTOM], key=f"{key}_filter")
+    if choice in FILTERS:
+        kernel, direction = FILTERS[choice]
+        kind = "sobel" if "Sobel" in choice else "scharr" if "Scharr" in choice else "basic"
+        return PickedFilter(choice, kernel, _sign_text(direction), kind)
+    if choice == ROTATED:
+        theta = st.slider("Edge angle θ (degrees)", 0, 180, 45, step=5, key=f"{key}_theta")
+        family = st.radio("Built from", list(EDGE_KINDS), key=f"{key}_kind", horizontal=True)
+        kind = EDGE_KINDS[family]
+        sign = (
+            f"Gx·cos {theta}° + Gy·sin {theta}°. Positive (red): the image gets darker "
+            f"in the direction {_arrow(theta)}; negative (blue): brighter."
+        )
+        return PickedFilter(f"{family} edge at {theta}°", rotated_edge(theta, kind), sign, kind)
+    f = st.select_slider(
+        "Custom filter size f",
+        options=list(range(1, MAX_CUSTOM_F + 1)),
+        value=3,
+        key=f"{key}_custom_f",
+    )
+    start = pd.DataFrame(custom_default(f).astype(str), columns=[f"c{c}" for c in range(f)])
+    st.caption("Type a number in each cell (negative and decimal numbers are fine).")
+    edited = st.data_editor(
+        start,
+        key=f"{key}_custom_{f}",
+        hide_index=True,
+        num_rows="fixed",
+        column_config={c: st.column_config.TextColumn(c, width="small") for c in start.columns},
+    )
+    try:
+        kernel = parse_custom_filter(edited)
+    except ValueError as err:
+        st.error(f"This filter cannot be used yet: {err}.")
+        return None
+    return PickedFilter(
+        f"Custom {f}×{f}",
+        kernel,
+        "Positive (red) and negative (blue) follow your weights: the output is "
+        "the sum of each window times the filter.",
+    )
+
+
+def _select_cell(chart_key: str, key: str) -> None:
+    """Click on the output grid → move the row and column sliders there."""
+    points = st.session_state[chart_key]["selection"]["points"]
+    if points:
+        st.session_state[f"{key}_i"] = round(points[0]["y"])
+        st.session_state[f"{key}_j"] = round(points[0]["x"])
+
+
+def cell_click_handler(key: str):
+    """The ``on_select`` callback for an output chart keyed ``f"{key}_chart"``."""
+    return lambda: _select_cell(f"{key}_chart", key)
+
+
+def _index_slider(label: str, state_key: str, size: int) -> int:
+    if size <= 1:
+        st.session_state[state_key] = 0
+        st.caption(f"{label}: 0 (the only one)")
+        return 0
+    if st.session_state.get(state_key, 0) > size - 1:  # the grid shrank under the slider
+        st.session_state[state_key] = size - 1
+    return st.slider(label, 0, size - 1, key=state_key)
+
+
+def cell_picker(key: str, n_rows: int, n_cols: int) -> tuple[int, int]:
+    """Sliders for the output cell; a click on the chart moves them (``cell_click_handler``)."""
+    left, right = st.columns(2)
+    with left:
+        i = _index_slider("Output row i", f"{key}_i", n_rows)
+    with right:
+        j = _index_slider("Output column j", f"{key}_j", n_cols)
+    return i, j
+
+
+def formula(text: str, *, label: str = "") -> None:
+    """One line of arithmetic, large and wrapping (never a sideways scroll on a phone)."""
+    prefix = f"**{label}** " if label else ""
+    st.markdown(f'{prefix}<div class="convlab-formula">{text}</div>', unsafe_allow_html=True)
+
+
+def _leave_pages_directory_mode() -> None:
+    """Make a deep link on a fresh server run app.py's navigation, not Streamlit's old one.
+
+    Streamlit decides once per server process, at the first session, whether the app
+    uses the old ``pages/`` auto-discovery: it does if a ``pages/`` folder exists, until
+    some run calls ``st.navigation``. A first visitor arriving at ``/stride`` (a shared
+    link) gets the page run on its own, with a sidebar listing file names, and the flag
+    never clears. Clearing it and rerunning lands on the same page through ``app.py``.
+    See docs/decisions.md.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def style() -> None:
+    """Every page's first call: the deep-link fix, and CSS for large formulas."""
+    _leave_pages_directory_mode()
+    st.markdown(
+        """<style>
+        .convlab-formula {font-size: 1.35rem; line-height: 1.7; overflow-wrap: anywhere;
+            padding: .35rem .75rem; border-left: 4px solid #FFB000;
+            background: rgba(255, 176, 0, .08); margin-bottom: .75rem;}
+        </style>""",
+        unsafe_allow_html=True,
+    )
