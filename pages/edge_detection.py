@@ -5,12 +5,13 @@ import streamlit as st
 from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
 from ui.formulas import number, products_formula
-from ui.grids import Box, grid_figure, image_figure
+from ui.grids import Box, display_peak, grid_figure, image_figure
 from ui.widgets import (
     PickedFilter,
     PickedInput,
     cell_click_handler,
     cell_picker,
+    chart,
     filter_picker,
     formula,
     input_picker,
@@ -38,7 +39,7 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
     f = w.shape[0]
     left, middle, right = st.columns([6, 3.4, 5])
     with left:
-        st.plotly_chart(
+        chart(
             grid_figure(
                 x,
                 kind="gray",
@@ -46,16 +47,14 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
                 window=Box(cell.top, cell.left, f, f),
             ),
             key=f"{KEY}_input_chart",
-            config={"displayModeBar": False},
         )
     with middle:
-        st.plotly_chart(
+        chart(
             grid_figure(w, kind="signed", title=f"Filter {f}×{f}"),
             key=f"{KEY}_filter_chart",
-            config={"displayModeBar": False},
         )
     with right:
-        st.plotly_chart(
+        chart(
             grid_figure(
                 out,
                 kind="signed",
@@ -65,8 +64,6 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
             ),
             key=f"{KEY}_chart",
             on_select=cell_click_handler(KEY),
-            selection_mode="points",
-            config={"displayModeBar": False},
         )
         st.caption("Click an output cell to explain it.")
     formula(products_formula(cell), label=f"Output cell ({i}, {j}) =")
@@ -79,10 +76,9 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
             "it can learn. ConvLab does the same. Here is the flipped version, for the curious:"
         )
         flipped = conv2d(x, w[::-1, ::-1])
-        st.plotly_chart(
+        chart(
             grid_figure(flipped, kind="signed", title="With the filter flipped"),
             key=f"{KEY}_flipped_chart",
-            config={"displayModeBar": False},
         )
 
 
@@ -113,17 +109,18 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
         maps = {name: relu(z) for name, z in maps.items()}
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(
-            image_figure(gray, kind="gray", title="Grayscale input"), key=f"{KEY}_photo_chart"
-        )
+        chart(image_figure(gray, kind="gray", title="Grayscale input"), key=f"{KEY}_photo_chart")
     with right:
         z = maps[filt.label]
-        st.plotly_chart(image_figure(z, kind=view, title=filt.label), key=f"{KEY}_map_chart")
-        st.caption(f"Output {z.shape[1]}×{z.shape[0]}, values from {z.min():.0f} to {z.max():.0f}.")
+        chart(image_figure(z, kind=view, title=filt.label), key=f"{KEY}_map_chart")
+        st.caption(
+            f"Output {z.shape[1]}×{z.shape[0]}, values from {number(round(z.min()))} to "
+            f"{number(round(z.max()))}; colours are full at ±{number(round(display_peak(z)))}."
+        )
     st.subheader("Vertical and horizontal edges, side by side")
     for column, name in zip(st.columns(2), ("Vertical edges", "Horizontal edges"), strict=True):
         with column:
-            st.plotly_chart(
+            chart(
                 image_figure(maps[name], kind=view, title=name),
                 key=f"{KEY}_{name.split()[0].lower()}_chart",
             )

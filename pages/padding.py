@@ -6,7 +6,7 @@ from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
 from cnn_core.examples import lecture_image
 from ui.formulas import output_size_formula
 from ui.grids import grid_figure
-from ui.widgets import formula, style
+from ui.widgets import chart, formula, style
 
 KEY = "padding"
 MODES = ["valid (p = 0)", "same", "choose p"]
@@ -51,23 +51,23 @@ except ValueError as err:
 formula(output_size_formula(n, f, p), label="Output size n + 2p − f + 1 =")
 left, right = st.columns([padded.shape[0], max(out.shape[0], 3)])
 with left:
-    st.plotly_chart(
+    chart(
         grid_figure(
             padded,
             kind="gray",
             pad=p,
-            title=f"Input {n}×{n}, padded to {padded.shape[0]}×{padded.shape[1]}",
+            title=f"Input {n}×{n}, padded to {padded.shape[0]}×{padded.shape[1]}"
+            if p
+            else f"Input {n}×{n}, no padding",
         ),
         key=f"{KEY}_input_chart",
-        config={"displayModeBar": False},
     )
     if p:
         st.caption(f"The washed-out border is the padding: {p} ring{'s' * (p > 1)} of zeros.")
 with right:
-    st.plotly_chart(
+    chart(
         grid_figure(out, kind="count", title=f"Output {out.shape[0]}×{out.shape[1]}"),
         key=f"{KEY}_output_chart",
-        config={"displayModeBar": False},
     )
     st.caption(f"Each cell is the sum of its {f}×{f} window (an all-ones filter).")
 
@@ -77,10 +77,9 @@ cols = st.columns(2)
 with cols[0]:
     if unpadded_ok:
         counts = usage_count(n, f)
-        st.plotly_chart(
+        chart(
             grid_figure(counts, kind="count", title="No padding"),
             key=f"{KEY}_usage_valid_chart",
-            config={"displayModeBar": False},
         )
         st.caption(
             f"Corner: {counts[0, 0]} window; centre: up to {counts.max()}. Edge pixels count less."
@@ -89,10 +88,9 @@ with cols[0]:
         st.info(f"Without padding a {f}×{f} filter does not fit a {n}×{n} image at all.")
 with cols[1]:
     counts_p = usage_count(n, f, p)
-    st.plotly_chart(
+    chart(
         grid_figure(counts_p, kind="count", title=f"Padding p = {p}"),
         key=f"{KEY}_usage_padded_chart",
-        config={"displayModeBar": False},
     )
     st.caption(f"Corner: {counts_p[0, 0]}; centre: up to {counts_p.max()}.")
 

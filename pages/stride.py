@@ -7,7 +7,7 @@ from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
 from ui.formulas import number, output_size_formula
 from ui.grids import Box, grid_figure
-from ui.widgets import formula, style
+from ui.widgets import chart, formula, style
 
 KEY = "stride"
 LECTURE_PRESETS = {
@@ -97,7 +97,7 @@ def stepper() -> None:
     )
     left_col, right_col = st.columns([padded.shape[0], max(n_out, 3)])
     with left_col:
-        st.plotly_chart(
+        chart(
             grid_figure(
                 padded,
                 kind="gray",
@@ -108,17 +108,15 @@ def stepper() -> None:
                 title=f"Padded input {padded.shape[0]}×{padded.shape[1]}",
             ),
             key=f"{KEY}_input_chart",
-            config={"displayModeBar": False},
         )
         st.caption(
             "Blue dots: where each window starts. Amber: the current window."
             + (" Vermillion: pixels no window reaches." if never else "")
         )
     with right_col:
-        st.plotly_chart(
+        chart(
             grid_figure(out, kind="count", window=Box(r, q), title=f"Output {n_out}×{n_out}"),
             key=f"{KEY}_output_chart",
-            config={"displayModeBar": False},
         )
         st.caption(f"Each cell is the sum of its {f}×{f} window (an all-ones filter).")
 
@@ -127,7 +125,7 @@ stepper()
 
 missed = len(never)
 st.subheader("Which pixels does the stride never reach?")
-st.plotly_chart(
+chart(
     grid_figure(
         counts,
         kind="count",
@@ -135,7 +133,6 @@ st.plotly_chart(
         title=f"Windows using each pixel of the {n}×{n} image",
     ),
     key=f"{KEY}_usage_chart",
-    config={"displayModeBar": False},
 )
 if missed:
     st.warning(

@@ -246,6 +246,12 @@ def cell_picker(key: str, n_rows: int, n_cols: int) -> tuple[int, int]:
     return i, j
 
 
+def chart(fig, key: str, *, on_select=None) -> None:
+    """Show a figure the ConvLab way: no Plotly toolbar; clicks reach ``on_select``."""
+    options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False}, **options)
+
+
 def formula(text: str, *, label: str = "") -> None:
     """One line of arithmetic, large and wrapping (never a sideways scroll on a phone)."""
     prefix = f"**{label}** " if label else ""

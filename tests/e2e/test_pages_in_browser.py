@@ -1,0 +1,145 @@
+"""What a person sees: every page in headless Chromium, at desktop and phone width.
+
+Screenshots land in tests/e2e/screenshots/ (one per page and width) for a person to open.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests import samples
+from tests.e2e.server import streamlit_server, wait_for_run
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+PAGES = ["", "edge_detection", "padding", "stride"]
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@pytest.fixture
+def page(browser, request):
+    width, height = SIZES[getattr(request, "param", "desktop")]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    yield context.new_page()
+    context.close()
+
+
+def formula_text(page) -> str:
+    return page.locator(".convlab-formula").first.inner_text()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_opens_without_an_error_and_fits_the_width(browser, app_url, name, size):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{app_url}/{name}")
+    wait_for_run(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert page.locator("h1").first.inner_text() in {
+        "ConvLab",
+        "Edge detection",
+        "Padding",
+        "Stride",
+    }
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    if name:
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 2
+    SHOTS.mkdir(exist_ok=True)
+    # Streamlit scrolls an inner container: grow the window to the content for the shot.
+    full = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(height, min(full + 100, 6000))})
+    page.wait_for_timeout(400)
+    page.screenshot(path=SHOTS / f"{name or 'home'}_{size}.png")
+    context.close()
+
+
+def test_a_slider_moves_the_output_cell(page, app_url):
+    page.goto(f"{app_url}/edge_detection")
+    wait_for_run(page)
+    assert formula_text(page).endswith("= −5")
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Output row i")
+    slider.get_by_role("slider").focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_run(page)
+    page.wait_for_function("document.querySelector('.convlab-formula').innerText.endsWith('= −10')")
+    assert formula_text(page).startswith("1×1 + 2×1 + 0×1")
+
+
+def test_a_click_on_an_output_cell_explains_it(page, app_url):
+    page.goto(f"{app_url}/edge_detection")
+    wait_for_run(page)
+    chart = page.locator(".js-plotly-plot").nth(2)  # input, filter, output
+    area = chart.locator(".nsewdrag").first.bounding_box()
+    # Cell (3, 3) of the 4×4 output: the bottom-right one, −16.
+    page.mouse.move(area["x"] + area["width"] * 7 / 8, area["y"] + area["height"] * 7 / 8)
+    page.mouse.click(area["x"] + area["width"] * 7 / 8, area["y"] + area["height"] * 7 / 8)
+    page.wait_for_function(
+        "document.querySelector('.convlab-formula').innerText.endsWith('= −16')",
+        timeout=15_000,
+    )
+    wait_for_run(page)
+    assert page.get_by_text("Output cell (3, 3) =").count() == 1
+    assert formula_text(page).startswith("1×1 + 6×1 + 2×1 + 7×0")
+
+
+def choose(page, label: str, option: str) -> None:
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
+    page.get_by_role("option", name=option).click()
+    wait_for_run(page)
+
+
+def test_an_upload_shows_an_edge_map(page, app_url, tmp_path):
+    path = tmp_path / "halves.png"
+    path.write_bytes(samples.png_bytes((120, 90)))
+    page.goto(f"{app_url}/edge_detection")
+    wait_for_run(page)
+    choose(page, "Input image", "Upload your own image")
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(path))
+    page.get_by_text("Vertical and horizontal edges, side by side").wait_for(timeout=20_000)
+    wait_for_run(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("computed at 120×90 pixels").count() == 1
+    assert page.locator(".js-plotly-plot").count() == 4  # gray, chosen map, vertical, horizontal
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "edge_detection_upload_desktop.png", full_page=True)
+
+
+def test_a_bad_upload_shows_a_message_and_the_app_keeps_running(page, app_url, tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_bytes(samples.not_an_image())
+    page.goto(f"{app_url}/edge_detection")
+    wait_for_run(page)
+    choose(page, "Input image", "Upload your own image")
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(path))
+    page.get_by_text("this file is not an image ConvLab can read").wait_for(timeout=20_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    choose(page, "Input image", "Lecture 6×6")
+    assert formula_text(page).endswith("= −5")
+
+
+def test_play_steps_the_stride_window(page, app_url):
+    page.goto(f"{app_url}/stride")
+    wait_for_run(page)
+    assert page.get_by_text("Position 1 of 9").count() == 1
+    page.get_by_text("Play: step the window by itself").click()
+    page.get_by_text("Position 3 of 9").wait_for(timeout=10_000)
+    page.get_by_text("Play: step the window by itself").click()
+
+
+def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(browser):
+    """The first visitor of a new server opens a shared /stride link (see docs/decisions.md)."""
+    with streamlit_server() as url:
+        page = browser.new_page()
+        page.goto(f"{url}/stride")
+        wait_for_run(page)
+        links = [
+            t.split("\n")[-1]
+            for t in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
+        ]
+        assert links == ["Home", "Edge detection", "Padding", "Stride"]
+        assert page.locator("h1").first.inner_text() == "Stride"
+        page.close()
