@@ -50,10 +50,14 @@ def cell_text(at: AppTest, key: str) -> np.ndarray:
 
 def window(at: AppTest, key: str) -> tuple[int, int, int, int] | None:
     """(top, left, height, width) of the amber outline, or None."""
-    for shape in figure(at, key)["layout"].get("shapes", []):
-        if shape.get("line", {}).get("color") == WINDOW_COLOR:
-            top, left = round(shape["y0"] + 0.5), round(shape["x0"] + 0.5)
-            return top, left, round(shape["y1"] - shape["y0"]), round(shape["x1"] - shape["x0"])
+    for trace in figure(at, key)["data"]:
+        if trace.get("name") == "window":
+            assert trace["line"]["color"] == WINDOW_COLOR
+            xs, ys = _decode(trace["x"]), _decode(trace["y"])
+            xs = [v for v in xs if v is not None]
+            ys = [v for v in ys if v is not None]
+            top, left = round(min(ys) + 0.5), round(min(xs) + 0.5)
+            return top, left, round(max(ys) - min(ys)), round(max(xs) - min(xs))
     return None
 
 
