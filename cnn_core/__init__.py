@@ -17,10 +17,12 @@ from cnn_core.filters import (
     rotated_edge,
 )
 from cnn_core.images import DEFAULT_MAX_PIXELS, downscale, downscale_factor, load_image, to_gray
-from cnn_core.pool import POOL_MODES, pool2d, relu
+from cnn_core.network import LECTURE_NETWORK, LENET5_LIKE, Layer, Row, describe
+from cnn_core.pool import POOL_MODES, PoolExplanation, explain_pool, pool2d, relu
 from cnn_core.shapes import (
     conv_params,
     dense_params,
+    dense_weights,
     output_size,
     resolve_padding,
     same_padding,
@@ -31,6 +33,8 @@ __all__ = [
     "DEFAULT_MAX_PIXELS",
     "EDGE_KINDS",
     "HORIZONTAL_EDGE",
+    "LECTURE_NETWORK",
+    "LENET5_LIKE",
     "POOL_MODES",
     "SCHARR_HORIZONTAL",
     "SCHARR_VERTICAL",
@@ -38,13 +42,19 @@ __all__ = [
     "SOBEL_VERTICAL",
     "VERTICAL_EDGE",
     "CellExplanation",
+    "Layer",
+    "PoolExplanation",
+    "Row",
     "box_filter",
     "conv2d",
     "conv_params",
     "dense_params",
+    "dense_weights",
+    "describe",
     "downscale",
     "downscale_factor",
     "explain_cell",
+    "explain_pool",
     "load_image",
     "output_size",
     "pad",

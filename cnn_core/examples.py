@@ -33,6 +33,10 @@ POOL_MAX_4X4 = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]]
 POOL_AVERAGE_4X4 = np.array([[1, 3, 2, 1], [2, 9, 1, 1], [1, 4, 2, 3], [5, 6, 1, 2]])
 """The 4×4 of the average-pooling example (one cell differs from the max example)."""
 
+LECTURE_RGB = np.stack([LECTURE_6X6, LECTURE_6X6.T, LECTURE_6X6[::-1]], axis=2)
+"""6×6×3 for convolution over volumes. The notes draw an RGB cube without numbers, so
+ConvLab's is the lecture's 6×6 as red, its transpose as green, upside down as blue."""
+
 
 def lecture_image(n: int) -> np.ndarray:
     """The lecture's 6×6 numbers, tiled or cropped to n×n (exactly ``LECTURE_6X6`` at n = 6)."""
@@ -41,5 +45,13 @@ def lecture_image(n: int) -> np.ndarray:
     return np.tile(LECTURE_6X6, (reps, reps))[:n, :n].copy()
 
 
-for _a in (LECTURE_6X6, BRIGHT_TO_DARK, DARK_TO_BRIGHT, CHECKER, POOL_MAX_4X4, POOL_AVERAGE_4X4):
+for _a in (
+    LECTURE_6X6,
+    LECTURE_RGB,
+    BRIGHT_TO_DARK,
+    DARK_TO_BRIGHT,
+    CHECKER,
+    POOL_MAX_4X4,
+    POOL_AVERAGE_4X4,
+):
     _a.flags.writeable = False

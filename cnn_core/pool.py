@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cnn_core.conv import _as_volume
@@ -77,3 +79,48 @@ def pool2d(x: np.ndarray, f: int = 2, *, stride: int = 2, mode: str = "max") -> 
     if mode == "average":
         out /= f * f
     return out[:, :, 0] if flat else out
+
+
+@dataclass(frozen=True)
+class PoolExplanation:
+    """What output cell (i, j) of one channel's pooling is made of.
+
+    ``window`` is the f×f input window at ``(top, left)``; ``value`` the cell; for max
+    pooling ``winner`` is the (row, column) inside the window of the first largest value.
+    """
+
+    window: np.ndarray
+    value: float
+    top: int
+    left: int
+    winner: tuple[int, int] | None
+
+
+def explain_pool(
+    x: np.ndarray, f: int, i: int, j: int, *, stride: int = 2, mode: str = "max"
+) -> PoolExplanation:
+    """The window behind pooled cell ``(i, j)`` of a 2-D input, and which value won.
+
+    Raises
+    ------
+    ValueError
+        As ``pool2d``, and if (i, j) lies outside the output or x is not 2-D.
+
+    Examples
+    --------
+    >>> explain_pool(np.array([[1, 3], [2, 9]]), 2, 0, 0).winner
+    (1, 1)
+    """
+    x = np.asarray(x)
+    if x.ndim != 2:
+        raise ValueError(f"explain_pool takes one channel (n_H, n_W), got shape {x.shape}")
+    out = pool2d(x, f, stride=stride, mode=mode)
+    if not (0 <= i < out.shape[0] and 0 <= j < out.shape[1]):
+        raise ValueError(f"cell ({i}, {j}) is outside the {out.shape[0]}×{out.shape[1]} output")
+    top, left = i * stride, j * stride
+    window = x[top : top + f, left : left + f].copy()
+    winner = None
+    if mode == "max":
+        r, c = np.unravel_index(int(np.argmax(window)), window.shape)
+        winner = (int(r), int(c))
+    return PoolExplanation(window, out[i, j].item(), top, left, winner)

@@ -117,6 +117,17 @@ def conv_params(f: int, n_c_prev: int, n_f: int) -> int:
     return (f * f * n_c_prev + 1) * n_f
 
 
+def dense_weights(n_in: int, n_out: int) -> int:
+    """Weights of a fully connected layer, without biases: ``n_in·n_out``.
+
+    Examples
+    --------
+    >>> dense_weights(3_000_000, 1000)
+    3000000000
+    """
+    return check_int("inputs", n_in, 1) * check_int("units", n_out, 1)
+
+
 def dense_params(n_in: int, n_out: int) -> int:
     """Parameters of a fully connected layer: ``n_in·n_out`` weights + ``n_out`` biases.
 

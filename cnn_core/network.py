@@ -1,0 +1,141 @@
+"""Shapes and parameter counts through a small CNN, layer by layer, as in the lecture.
+
+A network is an input shape ``(n_H, n_W, n_c)`` and a list of layers. ``describe``
+walks it and returns one row per layer; a layer that cannot apply (a filter larger
+than its input, a dense layer on an unflattened volume) gets the reason on its row and
+is skipped, so the rows after it still compute from the last shape that worked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+from cnn_core.pool import POOL_MODES
+from cnn_core.shapes import (
+    check_int,
+    conv_params,
+    dense_params,
+    output_size,
+    resolve_padding,
+)
+
+LAYER_KINDS = ("conv", "pool", "flatten", "dense", "softmax")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer. ``kind`` is one of ``LAYER_KINDS``; the other fields apply as named:
+
+    conv: ``f``, ``s``, ``p`` (int or ``"same"``), ``n`` filters; pool: ``f``, ``s``,
+    ``mode``; dense and softmax: ``n`` units; flatten: nothing.
+    """
+
+    kind: str
+    f: int = 0
+    s: int = 1
+    p: int | str = 0
+    n: int = 0
+    mode: str = "max"
+
+    def label(self) -> str:
+        """How the lecture writes it: ``CONV f=5 s=1 p=0, 8 filters``."""
+        if self.kind == "conv":
+            return f"CONV f={self.f} s={self.s} p={self.p}, {self.n} filters"
+        if self.kind == "pool":
+            return f"POOL {self.mode} f={self.f} s={self.s}"
+        if self.kind == "flatten":
+            return "FLATTEN"
+        return f"{'FC' if self.kind == 'dense' else 'SOFTMAX'} {self.n} units"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A layer's result: output shape, its activation size, parameters, or why it failed."""
+
+    layer: Layer
+    shape: tuple[int, ...] | None
+    activations: int
+    params: int
+    error: str = ""
+
+
+def _apply(layer: Layer, shape: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
+    """Output shape and parameters of one layer, or ValueError with the reason."""
+    if layer.kind not in LAYER_KINDS:
+        raise ValueError(f'unknown layer "{layer.kind}": use one of {", ".join(LAYER_KINDS)}')
+    if layer.kind in ("conv", "pool"):
+        if len(shape) != 3:
+            raise ValueError(f"{layer.kind} needs an n_H×n_W×n_c volume, got a flat {shape[0]}")
+        n_H, n_W, n_c = shape
+        f = check_int("filter size f", layer.f, 1)
+        if layer.kind == "conv":
+            p = resolve_padding(layer.p, f)
+            n = check_int("number of filters", layer.n, 1)
+            out = (output_size(n_H, f, p, layer.s), output_size(n_W, f, p, layer.s), n)
+            return out, conv_params(f, n_c, n)
+        if layer.mode not in POOL_MODES:
+            raise ValueError(f'unknown pooling mode "{layer.mode}": use "max" or "average"')
+        if f > min(n_H, n_W):
+            raise ValueError(f"pooling window {f}×{f} does not fit a {n_H}×{n_W} input")
+        return (output_size(n_H, f, 0, layer.s), output_size(n_W, f, 0, layer.s), n_c), 0
+    if layer.kind == "flatten":
+        return (prod(shape),), 0
+    if len(shape) != 1:
+        raise ValueError(
+            f"a {layer.kind} layer needs a flat input; add FLATTEN after the "
+            f"{'×'.join(map(str, shape))} volume"
+        )
+    n = check_int("units", layer.n, 1)
+    return (n,), dense_params(shape[0], n)
+
+
+def describe(input_shape: tuple[int, int, int], layers: list[Layer]) -> list[Row]:
+    """One row per layer: output shape, activation size and parameters.
+
+    Examples
+    --------
+    >>> rows = describe((39, 39, 3), [Layer("conv", f=3, s=1, n=10)])
+    >>> rows[0].shape, rows[0].params
+    ((37, 37, 10), 280)
+    """
+    shape = tuple(check_int("input size", v, 1) for v in input_shape)
+    rows = []
+    for layer in layers:
+        try:
+            out, params = _apply(layer, shape)
+        except ValueError as err:
+            rows.append(Row(layer, None, 0, 0, f"skipped: {err}"))
+            continue
+        rows.append(Row(layer, out, prod(out), params))
+        shape = out
+    return rows
+
+
+LECTURE_NETWORK = (
+    (39, 39, 3),
+    [
+        Layer("conv", f=3, s=1, n=10),
+        Layer("conv", f=5, s=2, n=20),
+        Layer("conv", f=5, s=2, n=40),
+        Layer("flatten"),
+        Layer("softmax", n=10),
+    ],
+)
+"""The lecture's small network: 37×37×10 → 17×17×20 → 7×7×40 = 1,960 → softmax
+(10 classes, a choice: the notes do not say how many)."""
+
+LENET5_LIKE = (
+    (32, 32, 3),
+    [
+        Layer("conv", f=5, s=1, n=8),
+        Layer("pool", f=2, s=2),
+        Layer("conv", f=5, s=1, n=16),
+        Layer("pool", f=2, s=2),
+        Layer("flatten"),
+        Layer("dense", n=120),
+        Layer("dense", n=84),
+        Layer("softmax", n=10),
+    ],
+)
+"""The LeNet-5-like network of the lecture, with correct counts."""
