@@ -58,3 +58,11 @@ def products_formula(cell: CellExplanation) -> str:
         for r in range(window.shape[0])
     ]
     return " + ".join(terms) + f" = {number(cell.total)}"
+
+
+def in_words(v: float) -> str:
+    """A large count as people say it: ``3 billion``, ``14.5 million``, ``280``."""
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(v) >= size:
+            return f"{v / size:.3g} {word}"
+    return f"{v:,.0f}"

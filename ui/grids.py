@@ -13,6 +13,7 @@ import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
 
 from ui.formulas import number
 
@@ -113,39 +114,37 @@ def _color_range(z: np.ndarray, kind: str, zrange: tuple[float, float] | None) -
     return {"zmin": lo, "zmax": hi, "colorscale": scale}
 
 
-def grid_figure(
-    z: np.ndarray,
-    *,
-    kind: str = "signed",
-    title: str = "",
-    window: Box | None = None,
-    pad: int = 0,
-    marks: list[Box] | None = None,
-    flags: list[Box] | None = None,
-    clickable: bool = False,
-    zrange: tuple[float, float] | None = None,
-    height: int | None = None,
-) -> go.Figure:
-    """A heatmap of a 2-D grid, row 0 at the top, cells square.
+@dataclass(frozen=True)
+class Panel:
+    """One grid of a figure: its numbers, colour kind, title and overlays.
 
-    Parameters
-    ----------
-    z : ndarray, shape ``(n_rows, n_cols)``
     kind : ``"signed"`` (diverging, centred on 0), ``"gray"`` (an image) or ``"count"``
     window : the cells to outline (the filter's window, or the selected output cell)
     pad : width of a zero border to wash out and mark with a dashed line
     marks : cells to mark with a dot in their top-left corner (e.g. where each window
         of a stride starts)
     flags : cells to wash in vermillion (e.g. pixels no window ever reaches)
-    clickable : add an invisible marker per cell, so a click selects ``(row, col)``
-        through ``st.plotly_chart(on_select="rerun")``; heatmap clicks alone do not
-        reach Python
-    zrange : fixed colour range, e.g. to compare two grids on one scale
+    clickable : an invisible marker per cell, so a click selects ``(row, col)`` through
+        ``st.plotly_chart(on_select=...)``; heatmap clicks alone do not reach Python
+    zrange : fixed colour range, e.g. to compare several grids on one scale
     """
-    z = np.asarray(z)
+
+    z: np.ndarray
+    kind: str = "signed"
+    title: str = ""
+    window: Box | None = None
+    pad: int = 0
+    marks: tuple[Box, ...] = ()
+    flags: tuple[Box, ...] = ()
+    clickable: bool = False
+    zrange: tuple[float, float] | None = None
+
+
+def _panel_traces(panel: Panel, text_size: int) -> list:
+    """The heatmap and its overlays for one panel, in drawing order."""
+    z = np.asarray(panel.z)
     n_rows, n_cols = z.shape
     show_text = z.size <= MAX_TEXT_CELLS
-    text = np.vectorize(number, otypes=[object])(z) if show_text and z.size else None
     heat = go.Heatmap(
         z=z,
         x=np.arange(n_cols),
@@ -154,17 +153,17 @@ def grid_figure(
         xgap=1,
         ygap=1,
         hovertemplate="row %{y}, column %{x}: %{z}<extra></extra>",
-        text=text,
+        text=np.vectorize(number, otypes=[object])(z) if show_text else None,
         texttemplate="%{text}" if show_text else None,
-        textfont={"size": _text_size(n_rows, n_cols)},
-        **_color_range(z, kind, zrange),
+        textfont={"size": text_size},
+        **_color_range(z, panel.kind, panel.zrange),
     )
-    if kind == "signed":
+    if panel.kind == "signed":
         heat.update(zmid=0)
-    fig = go.Figure(heat)
-    if clickable:
+    traces: list = [heat]
+    if panel.clickable:
         rows, cols = np.mgrid[0:n_rows, 0:n_cols]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=cols.ravel(),
                 y=rows.ravel(),
@@ -176,14 +175,14 @@ def grid_figure(
                 name="cells",
             )
         )
-    fig.add_traces(_padding(n_rows, n_cols, pad))
-    if flags:
-        fig.add_trace(_boxes(flags, "never reached", fill=FLAG_COLOR))
-    if marks:
-        fig.add_trace(
+    traces += _padding(n_rows, n_cols, panel.pad)
+    if panel.flags:
+        traces.append(_boxes(list(panel.flags), "never reached", fill=FLAG_COLOR))
+    if panel.marks:
+        traces.append(
             go.Scatter(
-                x=[b.left - 0.28 for b in marks],
-                y=[b.top - 0.28 for b in marks],
+                x=[b.left - 0.28 for b in panel.marks],
+                y=[b.top - 0.28 for b in panel.marks],
                 mode="markers",
                 hoverinfo="skip",
                 showlegend=False,
@@ -191,50 +190,96 @@ def grid_figure(
                 marker={"size": 9, "color": MARK_COLOR, "line": {"color": "white", "width": 1.5}},
             )
         )
-    if window is not None:
-        fig.add_traces(_outline(window))
-    side = max(n_rows, n_cols)
+    if panel.window is not None:
+        traces += _outline(panel.window)
+    return traces
+
+
+def panels_figure(panels: list[Panel], *, height: int | None = None) -> go.Figure:
+    """Several grids side by side in one figure (one chart to draw instead of several).
+
+    Each panel has its own square cells, title and overlays; numbers are shown while
+    each panel has at most ``MAX_TEXT_CELLS`` cells.
+    """
+    count = len(panels)
+    side = max(max(np.shape(p.z)) for p in panels)
+    text_size = max(9, _text_size(side, side) - 2 * (count - 1))
+    fig = make_subplots(
+        rows=1,
+        cols=count,
+        subplot_titles=[p.title for p in panels],
+        # Widths follow the grids, so a cell is the same size in every panel.
+        column_widths=[float(np.shape(p.z)[1]) for p in panels],
+        horizontal_spacing=0.04 if count > 1 else 0.0,
+    )
+    rows_max = max(np.shape(p.z)[0] for p in panels)
+    for k, panel in enumerate(panels, start=1):
+        fig.add_traces(_panel_traces(panel, text_size), rows=1, cols=k)
+        n_rows, n_cols = np.shape(panel.z)
+        small = max(n_rows, n_cols) <= 20
+        axis = "x" if k == 1 else f"x{k}"
+        fig.update_xaxes(
+            showgrid=False,
+            zeroline=False,
+            constrain="domain",
+            side="top",
+            showticklabels=small and count == 1,
+            ticks="" if count > 1 else "outside",
+            tickmode="linear" if small else "auto",
+            dtick=1,
+            range=[-0.5, n_cols - 0.5],
+            fixedrange=True,
+            row=1,
+            col=k,
+        )
+        fig.update_yaxes(
+            # Rows use a share of the height like columns do of the width: equal cells.
+            domain=[1 - n_rows / rows_max, 1],
+            showgrid=False,
+            zeroline=False,
+            scaleanchor=axis,
+            constrain="domain",
+            constraintoward="top",
+            autorange="reversed",
+            showticklabels=small and count == 1,
+            ticks="" if count > 1 else "outside",
+            tickmode="linear" if small else "auto",
+            dtick=1,
+            fixedrange=True,
+            row=1,
+            col=k,
+        )
+    # A single panel shows its tick numbers on top: lift its title above them.
+    fig.update_annotations(
+        font={"size": 18 if count == 1 else 15, "color": "#262730"}, yshift=28 if count == 1 else 4
+    )
     fig.update_layout(
-        title={
-            "text": title,
-            "x": 0.5,
-            "xanchor": "center",
-            "y": 0.98,
-            "yanchor": "top",
-            "font": {"size": 18},
-        },
-        height=height or int(np.clip(58 * side + 110, 240, 560)),
-        margin={"l": 8, "r": 8, "t": 72 if title else 30, "b": 8},
+        # About 760 px of width is shared between the panels on a laptop.
+        height=height or int(np.clip(min(58 * side, 760 / count) + 110, 200, 560)),
+        margin={"l": 8, "r": 8, "t": 72, "b": 8},
         dragmode=False,
         clickmode="event+select",
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
     )
-    small = side <= 20
-    fig.update_xaxes(
-        showgrid=False,
-        zeroline=False,
-        constrain="domain",
-        side="top",
-        showticklabels=small,
-        tickmode="linear" if small else "auto",
-        dtick=1,
-        range=[-0.5, n_cols - 0.5],
-        fixedrange=True,
-    )
-    fig.update_yaxes(
-        showgrid=False,
-        zeroline=False,
-        scaleanchor="x",
-        constrain="domain",
-        constraintoward="top",
-        autorange="reversed",
-        showticklabels=small,
-        tickmode="linear" if small else "auto",
-        dtick=1,
-        fixedrange=True,
-    )
     return fig
+
+
+def grid_figure(z: np.ndarray, *, height: int | None = None, **panel) -> go.Figure:
+    """One grid as a figure: row 0 at the top, cells square. Options as ``Panel``."""
+    return panels_figure(
+        [
+            Panel(
+                np.asarray(z),
+                **{
+                    k: tuple(v) if k in ("marks", "flags") else v
+                    for k, v in panel.items()
+                    if v is not None
+                },
+            )
+        ],
+        height=height,
+    )
 
 
 def _lut(scale: str, n: int = 256) -> np.ndarray:

@@ -1,0 +1,133 @@
+"""Convolution over volumes: an f×f×n_c filter on an n×n×n_c input; n_f filters stack."""
+
+import numpy as np
+import streamlit as st
+
+from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d, explain_cell, load_image
+from cnn_core.examples import LECTURE_RGB
+from ui.formulas import products_formula
+from ui.grids import Box, Panel, panels_figure
+from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, style
+
+KEY = "volumes"
+CHANNELS = ("red", "green", "blue")
+INPUTS = ["Lecture RGB 6×6×3", "Random integers 6×6×3", "Crop of a photo (cat)"]
+FILTER_BANKS = {
+    "Vertical + horizontal edges (the lecture's 4×4×2)": "vh",
+    "Vertical edge, all channels": "v",
+    "Vertical edge, red channel only": "v_red",
+    "Random integers": "random",
+}
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def cat_crop(top: int, left: int) -> np.ndarray:
+    """A 6×6×3 crop of the cat photo at 1/4 size, as whole numbers 0–255."""
+    rgb = load_image((ASSETS / "cat.jpg").read_bytes())[::4, ::4]
+    return np.round(rgb[top : top + 6, left : left + 6]).astype(np.int64)
+
+
+def pick_input() -> np.ndarray:
+    choice = st.selectbox("Input volume", INPUTS, key=f"{KEY}_input")
+    if choice == INPUTS[0]:
+        return LECTURE_RGB
+    if choice == INPUTS[1]:
+        seed = st.number_input("Random seed", 0, 9999, 0, key=f"{KEY}_seed")
+        return np.random.default_rng(int(seed)).integers(0, 10, (6, 6, 3))
+    c1, c2 = st.columns(2)
+    top = c1.slider("Crop row", 0, 69, 30, key=f"{KEY}_crop_top")
+    left = c2.slider("Crop column", 0, 106, 50, key=f"{KEY}_crop_left")
+    return cat_crop(top, left)
+
+
+def filter_bank(kind: str, n_c: int) -> np.ndarray:
+    """``(3, 3, n_c, n_f)``: the chosen filters, each repeated or placed per channel."""
+
+    def all_channels(k):
+        return np.repeat(k[:, :, None], n_c, axis=2)
+
+    if kind == "vh":
+        return np.stack([all_channels(VERTICAL_EDGE), all_channels(HORIZONTAL_EDGE)], axis=3)
+    if kind == "v":
+        return all_channels(VERTICAL_EDGE)[..., None]
+    if kind == "v_red":
+        red = np.zeros((3, 3, n_c), dtype=np.int64)
+        red[:, :, 0] = VERTICAL_EDGE
+        return red[..., None]
+    seed = st.session_state.get(f"{KEY}_seed", 0)
+    return np.random.default_rng(int(seed) + 1).integers(-2, 3, (3, 3, n_c, 2))
+
+
+style()
+st.title("Convolution over volumes")
+st.write(
+    "A colour image is n×n×3: one grid per channel. Its filter is f×f×3, one slice per "
+    "channel; each output number adds up all f·f·3 products. Several filters give several "
+    "output channels, stacked."
+)
+c1, c2 = st.columns(2)
+with c1:
+    x = pick_input()
+with c2:
+    bank_label = st.selectbox("Filters", list(FILTER_BANKS), key=f"{KEY}_filters")
+w = filter_bank(FILTER_BANKS[bank_label], x.shape[2])
+out = conv2d(x, w)
+n_H, n_W, n_f = out.shape
+f, n_c = w.shape[0], w.shape[2]
+st.info(
+    f"The input has {x.shape[2]} channels, so each filter is {f}×{f}×{n_c}: a filter must "
+    "have one slice per input channel, because each output number sums over all of them."
+)
+formula(
+    f"{x.shape[0]}×{x.shape[1]}×{x.shape[2]} * {n_f} filter{'s' * (n_f > 1)} {f}×{f}×{n_c} "
+    f"→ {n_H}×{n_W}×{n_f}",
+    label="Shapes:",
+)
+
+i, j = cell_picker(KEY, n_H, n_W)
+k = (
+    st.radio("Explain output channel", list(range(n_f)), horizontal=True, key=f"{KEY}_k")
+    if (n_f > 1)
+    else 0
+)
+cell = explain_cell(x, w[..., k], i, j)
+chart(
+    panels_figure(
+        [
+            Panel(x[..., c], kind="gray", title=f"Input, {CHANNELS[c]}", window=Box(i, j, f, f))
+            for c in range(n_c)
+        ]
+    ),
+    key=f"{KEY}_input_chart",
+)
+chart(
+    panels_figure(
+        [
+            Panel(w[..., c, k], kind="signed", title=f"Filter {k}, {CHANNELS[c]}")
+            for c in range(n_c)
+        ],
+        height=260,
+    ),
+    key=f"{KEY}_filter_chart",
+)
+chart(
+    panels_figure(
+        [
+            Panel(
+                out[..., m],
+                kind="signed",
+                title=f"Output channel {m}",
+                window=Box(i, j) if m == k else None,
+                clickable=m == k,
+            )
+            for m in range(n_f)
+        ]
+    ),
+    key=f"{KEY}_chart",
+    on_select=cell_click_handler(KEY),
+)
+formula(
+    products_formula(cell),
+    label=f"Output ({i}, {j}, channel {k}), all {cell.products.size} products:",
+)
+st.caption("The products are written channel by channel: red, then green, then blue.")

@@ -1,0 +1,103 @@
+"""Why convolutions: a conv layer's parameters do not grow with the image; a dense one's do."""
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from cnn_core import VERTICAL_EDGE, conv2d, conv_params, dense_weights, output_size
+from cnn_core.examples import lecture_image
+from ui.formulas import in_words
+from ui.grids import Box, Panel, panels_figure
+from ui.widgets import cell_click_handler, cell_picker, chart, formula, style
+
+KEY = "why"
+SIZES = {"64×64×3": 64, "32×32×3": 32, "256×256×3": 256, "1000×1000×3": 1000}
+LAYERS = {
+    "10 filters 3×3 against 1,000 dense units": (3, 10, "units"),
+    "6 filters 5×5 against a dense layer with the same output": (5, 6, "same"),
+}
+
+
+def grouped(v: int) -> str:
+    return f"{v:,}"
+
+
+style()
+st.title("Why convolutions?")
+st.write(
+    "Flatten an image and connect every pixel to every unit, and the weights explode with "
+    "the image size. A convolutional layer reuses one small filter everywhere: its "
+    "parameters do not depend on the image at all."
+)
+c1, c2 = st.columns(2)
+with c1:
+    size_label = st.selectbox("Image", list(SIZES), index=3, key=f"{KEY}_size")
+with c2:
+    layer_label = st.selectbox("Layer", list(LAYERS), key=f"{KEY}_layer")
+n = SIZES[size_label]
+f, n_f, dense_kind = LAYERS[layer_label]
+n_in = n * n * 3
+n_out_side = output_size(n, f)
+units = 1000 if dense_kind == "units" else n_out_side * n_out_side * n_f
+dense = dense_weights(n_in, units)
+conv = conv_params(f, 3, n_f)
+
+formula(f"{grouped(n)}·{grouped(n)}·3 = {grouped(n_in)} inputs", label="Flattened image:")
+formula(
+    f"{grouped(n_in)} × {grouped(units)} = {grouped(dense)} weights (≈ {in_words(dense)})",
+    label=f"Fully connected, {grouped(units)} units:",
+)
+formula(f"({f}·{f}·3 + 1)·{n_f} = {conv} parameters", label=f"Convolution, {n_f} filters {f}×{f}:")
+st.caption(
+    f"The dense layer needs {dense / conv:,.0f} times as many numbers. "
+    + (
+        "Its units match the conv layer's output, "
+        f"{n_out_side}×{n_out_side}×{n_f} = {grouped(units)}."
+        if dense_kind == "same"
+        else ""
+    )
+)
+
+bars = go.Figure(
+    go.Bar(
+        x=["Fully connected", "Convolution"],
+        y=[dense, conv],
+        text=[grouped(dense), grouped(conv)],
+        textposition="outside",
+        marker_color=["#D55E00", "#0C7BDC"],
+        hovertemplate="%{x}: %{text}<extra></extra>",
+    )
+)
+bars.update_yaxes(type="log", title="parameters (log scale)", range=[0, np.log10(dense) + 1])
+bars.update_layout(height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False)
+chart(bars, key=f"{KEY}_bars")
+
+st.subheader("Sparse connections and parameter sharing")
+st.write(
+    "Pick an output cell: it depends only on the pixels under its window, and every cell "
+    "uses the same nine weights."
+)
+x = lecture_image(8)
+out_side = output_size(8, 3)
+i, j = cell_picker(KEY, out_side, out_side)
+out = conv2d(x, VERTICAL_EDGE)
+chart(
+    panels_figure(
+        [
+            Panel(x, kind="gray", title="Input 8×8", window=Box(i, j, 3, 3)),
+            Panel(
+                out,
+                kind="signed",
+                title=f"Output {out_side}×{out_side}",
+                window=Box(i, j),
+                clickable=True,
+            ),
+        ]
+    ),
+    key=f"{KEY}_chart",
+    on_select=cell_click_handler(KEY),
+)
+st.caption(
+    f"Output cell ({i}, {j}) reads {3 * 3} of the {x.size} input pixels. A dense unit would "
+    f"read all {x.size}, with {x.size} weights of its own."
+)
