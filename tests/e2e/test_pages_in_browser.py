@@ -13,7 +13,26 @@ from tests.e2e.server import streamlit_server, wait_for_run
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-PAGES = ["", "edge_detection", "padding", "stride"]
+PAGES = [
+    "",
+    "why_convolutions",
+    "edge_detection",
+    "padding",
+    "stride",
+    "volumes",
+    "one_layer",
+    "pooling",
+]
+TITLES = {
+    "ConvLab",
+    "Why convolutions?",
+    "Edge detection",
+    "Padding",
+    "Stride",
+    "Convolution over volumes",
+    "One layer of a CNN",
+    "Pooling",
+}
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
 
@@ -39,12 +58,7 @@ def test_every_page_opens_without_an_error_and_fits_the_width(browser, app_url, 
     wait_for_run(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
-    assert page.locator("h1").first.inner_text() in {
-        "ConvLab",
-        "Edge detection",
-        "Padding",
-        "Stride",
-    }
+    assert page.locator("h1").first.inner_text() in TITLES
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     if name:
         page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=20_000)
@@ -141,6 +155,31 @@ def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(browser):
             t.split("\n")[-1]
             for t in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
         ]
-        assert links == ["Home", "Edge detection", "Padding", "Stride"]
+        assert links == [
+            "Home",
+            "Why convolutions",
+            "Edge detection",
+            "Padding",
+            "Stride",
+            "Convolution over volumes",
+            "One layer",
+            "Pooling",
+        ]
         assert page.locator("h1").first.inner_text() == "Stride"
         page.close()
+
+
+def test_a_click_on_a_pooled_cell_explains_it(page, app_url):
+    page.goto(f"{app_url}/pooling")
+    wait_for_run(page)
+    assert formula_text(page) == "max(1, 3, 2, 9) = 9"
+    chart = page.locator(".js-plotly-plot").first
+    # The output is the second panel: its plot area is the second .nsewdrag.
+    area = chart.locator(".nsewdrag").nth(1).bounding_box()
+    x, y = area["x"] + area["width"] * 3 / 4, area["y"] + area["height"] * 3 / 4
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    page.wait_for_function(
+        "document.querySelector('.convlab-formula').innerText === 'max(2, 3, 1, 2) = 3'",
+        timeout=15_000,
+    )

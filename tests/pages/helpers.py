@@ -87,3 +87,8 @@ def has(at: AppTest, key: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+def heatmaps(at: AppTest, key: str) -> list[np.ndarray]:
+    """The z values of every heatmap (panel) in the chart with this key, left to right."""
+    return [_decode(t["z"]) for t in figure(at, key)["data"] if t["type"] == "heatmap"]

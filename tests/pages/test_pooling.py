@@ -1,0 +1,67 @@
+import numpy as np
+
+from cnn_core.examples import LECTURE_RGB
+from tests.pages.helpers import formulas, heatmaps, open_page, texts, window
+
+PAGE = "pages/pooling.py"
+
+
+def test_max_pooling_gives_the_lecture_output_and_names_the_winner():
+    at = open_page(PAGE)
+    _x, out = heatmaps(at, "pool_chart")
+    np.testing.assert_array_equal(out, [[9, 2], [6, 3]])
+    assert formulas(at)[0] == "max(1, 3, 2, 9) = 9"
+    assert "sits at row 1, column 1 of the input" in texts(at)
+    assert "Parameters to learn: 0." in texts(at)
+
+
+def test_average_pooling_gives_the_lecture_output_with_its_arithmetic():
+    at = open_page(PAGE)
+    at.radio(key="pool_mode").set_value("average").run()
+    _x, out = heatmaps(at, "pool_chart")
+    np.testing.assert_array_equal(out, [[3.75, 1.25], [4, 2]])
+    assert formulas(at)[0] == "(1 + 3 + 2 + 9) / 4 = 3.75"
+    at.slider(key="pool_i").set_value(1).run()
+    assert formulas(at)[0] == "(1 + 4 + 5 + 6) / 4 = 4"
+    assert window(at, "pool_chart") == (2, 0, 2, 2)
+
+
+def test_window_and_stride_controls():
+    at = open_page(PAGE)
+    at.slider(key="pool_f").set_value(3).run()
+    at.slider(key="pool_s").set_value(1).run()
+    out = heatmaps(at, "pool_chart")[1]
+    np.testing.assert_array_equal(out, [[9, 9], [9, 9]])
+    at.slider(key="pool_f").set_value(4).run()
+    at.slider(key="pool_s").set_value(4).run()
+    assert heatmaps(at, "pool_chart")[1].tolist() == [[9]]
+
+
+def test_every_window_and_stride_fits_every_input():
+    """f and s go up to 4 and the smallest input is 4×4: no combination can fail."""
+    at = open_page(PAGE)
+    for choice in ("Lecture 4×4", "Random 6×6", "Random 8×8"):
+        at.selectbox(key="pool_input").set_value(choice).run()
+        for f in (1, 4):
+            for s in (1, 4):
+                at.slider(key="pool_f").set_value(f).run()
+                at.slider(key="pool_s").set_value(s).run()
+                assert not at.error and not at.exception
+                side = heatmaps(at, "pool_chart")[0].shape[0]
+                assert heatmaps(at, "pool_chart")[1].shape[0] == (side - f) // s + 1
+
+
+def test_volume_is_pooled_channel_by_channel():
+    at = open_page(PAGE)
+    pooled = heatmaps(at, "pool_pooled_volume_chart")
+    assert len(pooled) == 3
+    for k in range(3):
+        want = LECTURE_RGB[..., k].reshape(3, 2, 3, 2).max(axis=(1, 3))
+        np.testing.assert_array_equal(pooled[k], want)
+    assert formulas(at)[1] == "6×6×3 → 3×3×3"
+
+
+def test_photo_goes_through_conv_relu_pool():
+    at = open_page(PAGE)
+    captions = [c.value for c in at.caption]
+    assert "256×256" in captions and "254×254" in captions and "127×127" in captions
