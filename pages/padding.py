@@ -5,7 +5,7 @@ import streamlit as st
 from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
 from cnn_core.examples import lecture_image
 from ui.formulas import output_size_formula
-from ui.grids import grid_figure
+from ui.grids import Panel, panels_figure
 from ui.widgets import chart, formula, style
 
 KEY = "padding"
@@ -49,50 +49,51 @@ except ValueError as err:
     st.stop()
 
 formula(output_size_formula(n, f, p), label="Output size n + 2p − f + 1 =")
-left, right = st.columns([padded.shape[0], max(out.shape[0], 3)])
-with left:
-    chart(
-        grid_figure(
-            padded,
-            kind="gray",
-            pad=p,
-            title=f"Input {n}×{n}, padded to {padded.shape[0]}×{padded.shape[1]}"
-            if p
-            else f"Input {n}×{n}, no padding",
-        ),
-        key=f"{KEY}_input_chart",
-    )
-    if p:
-        st.caption(f"The washed-out border is the padding: {p} ring{'s' * (p > 1)} of zeros.")
-with right:
-    chart(
-        grid_figure(out, kind="count", title=f"Output {out.shape[0]}×{out.shape[1]}"),
-        key=f"{KEY}_output_chart",
-    )
-    st.caption(f"Each cell is the sum of its {f}×{f} window (an all-ones filter).")
+# One figure per row of grids: each chart costs the browser ~60 ms to draw.
+chart(
+    panels_figure(
+        [
+            Panel(
+                padded,
+                kind="gray",
+                pad=p,
+                title=f"Input {n}×{n}, padded to {padded.shape[0]}×{padded.shape[1]}"
+                if p
+                else f"Input {n}×{n}, no padding",
+            ),
+            Panel(out, kind="count", title=f"Output {out.shape[0]}×{out.shape[1]}"),
+        ]
+    ),
+    key=f"{KEY}_chart",
+)
+st.caption(
+    (f"The washed-out border is the padding: {p} ring{'s' * (p > 1)} of zeros. " if p else "")
+    + f"Each output cell is the sum of its {f}×{f} window (an all-ones filter)."
+)
 
 st.subheader("How many windows see each pixel?")
-unpadded_ok = f <= n
-cols = st.columns(2)
-with cols[0]:
-    if unpadded_ok:
-        counts = usage_count(n, f)
-        chart(
-            grid_figure(counts, kind="count", title="No padding"),
-            key=f"{KEY}_usage_valid_chart",
-        )
-        st.caption(
-            f"Corner: {counts[0, 0]} window; centre: up to {counts.max()}. Edge pixels count less."
-        )
-    else:
-        st.info(f"Without padding a {f}×{f} filter does not fit a {n}×{n} image at all.")
-with cols[1]:
-    counts_p = usage_count(n, f, p)
+counts_p = usage_count(n, f, p)
+if f <= n:
+    counts = usage_count(n, f)
     chart(
-        grid_figure(counts_p, kind="count", title=f"Padding p = {p}"),
-        key=f"{KEY}_usage_padded_chart",
+        panels_figure(
+            [
+                Panel(counts, kind="count", title="No padding"),
+                Panel(counts_p, kind="count", title=f"Padding p = {p}"),
+            ]
+        ),
+        key=f"{KEY}_usage_chart",
     )
-    st.caption(f"Corner: {counts_p[0, 0]}; centre: up to {counts_p.max()}.")
+    st.caption(
+        f"No padding: corner {counts[0, 0]} window, centre up to {counts.max()}; edge pixels "
+        f"count less. With p = {p}: corner {counts_p[0, 0]}, centre up to {counts_p.max()}."
+    )
+else:
+    chart(
+        panels_figure([Panel(counts_p, kind="count", title=f"Padding p = {p}")]),
+        key=f"{KEY}_usage_chart",
+    )
+    st.info(f"Without padding a {f}×{f} filter does not fit a {n}×{n} image at all.")
 
 with st.expander("Valid and same"):
     st.markdown(

@@ -6,7 +6,7 @@ import streamlit as st
 from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
 from ui.formulas import number, output_size_formula
-from ui.grids import Box, grid_figure
+from ui.grids import Box, Panel, grid_figure, panels_figure
 from ui.widgets import chart, formula, style
 
 KEY = "stride"
@@ -95,30 +95,28 @@ def stepper() -> None:
         f"**Position {step + 1} of {count}**: output cell ({r}, {q}) reads the window whose "
         f"top-left corner is at row {top}, column {left} of the padded input."
     )
-    left_col, right_col = st.columns([padded.shape[0], max(n_out, 3)])
-    with left_col:
-        chart(
-            grid_figure(
-                padded,
-                kind="gray",
-                pad=p,
-                window=Box(top, left, f, f),
-                marks=starts,
-                flags=never,
-                title=f"Padded input {padded.shape[0]}×{padded.shape[1]}",
-            ),
-            key=f"{KEY}_input_chart",
-        )
-        st.caption(
-            "Blue dots: where each window starts. Amber: the current window."
-            + (" Vermillion: pixels no window reaches." if never else "")
-        )
-    with right_col:
-        chart(
-            grid_figure(out, kind="count", window=Box(r, q), title=f"Output {n_out}×{n_out}"),
-            key=f"{KEY}_output_chart",
-        )
-        st.caption(f"Each cell is the sum of its {f}×{f} window (an all-ones filter).")
+    chart(
+        panels_figure(
+            [
+                Panel(
+                    padded,
+                    kind="gray",
+                    pad=p,
+                    window=Box(top, left, f, f),
+                    marks=tuple(starts),
+                    flags=tuple(never),
+                    title=f"Padded input {padded.shape[0]}×{padded.shape[1]}",
+                ),
+                Panel(out, kind="count", window=Box(r, q), title=f"Output {n_out}×{n_out}"),
+            ]
+        ),
+        key=f"{KEY}_chart",
+    )
+    st.caption(
+        "Blue dots: where each window starts. Amber: the current window and its output cell."
+        + (" Vermillion: pixels no window reaches." if never else "")
+        + f" Each output cell is the sum of its {f}×{f} window (an all-ones filter)."
+    )
 
 
 stepper()

@@ -48,10 +48,11 @@ def cell_text(at: AppTest, key: str) -> np.ndarray:
     return np.asarray(figure(at, key)["data"][0]["text"])
 
 
-def window(at: AppTest, key: str) -> tuple[int, int, int, int] | None:
-    """(top, left, height, width) of the amber outline, or None."""
+def window(at: AppTest, key: str, panel: int = 1) -> tuple[int, int, int, int] | None:
+    """(top, left, height, width) of the amber outline in a panel (1 = leftmost), or None."""
+    axis = "x" if panel == 1 else f"x{panel}"
     for trace in figure(at, key)["data"]:
-        if trace.get("name") == "window":
+        if trace.get("name") == "window" and trace.get("xaxis", "x") == axis:
             assert trace["line"]["color"] == WINDOW_COLOR
             xs, ys = _decode(trace["x"]), _decode(trace["y"])
             xs = [v for v in xs if v is not None]

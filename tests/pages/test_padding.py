@@ -2,7 +2,7 @@ import numpy as np
 
 from cnn_core import box_filter, conv2d
 from cnn_core.examples import LECTURE_6X6
-from tests.pages.helpers import formulas, grid, has, open_page, texts
+from tests.pages.helpers import formulas, has, heatmaps, open_page, texts
 
 PAGE = "pages/padding.py"
 
@@ -10,28 +10,28 @@ PAGE = "pages/padding.py"
 def test_opens_on_same_padding_6x6_to_8x8_to_6x6():
     at = open_page(PAGE)
     assert formulas(at) == ["6 + 2·1 − 3 + 1 = 6"]
-    padded = grid(at, "padding_input_chart")
+    padded, out = heatmaps(at, "padding_chart")
     assert padded.shape == (8, 8)
     np.testing.assert_array_equal(padded[1:-1, 1:-1], LECTURE_6X6)
     assert padded[0].sum() == padded[:, 0].sum() == 0
-    out = grid(at, "padding_output_chart")
     np.testing.assert_array_equal(out, conv2d(LECTURE_6X6, box_filter(3), padding=1))
 
 
 def test_usage_counts_corner_1_centre_9_and_padding_evens_them():
     at = open_page(PAGE)
-    valid, padded = grid(at, "padding_usage_valid_chart"), grid(at, "padding_usage_padded_chart")
+    valid, padded = heatmaps(at, "padding_usage_chart")
     assert valid[0, 0] == 1 and valid[2, 2] == 9 and valid.shape == (6, 6)
     assert padded[0, 0] == 4 and padded[2, 2] == 9
-    assert "Corner: 1 window; centre: up to 9." in texts(at)
+    assert "No padding: corner 1 window, centre up to 9" in texts(at)
+    assert "With p = 1: corner 4, centre up to 9." in texts(at)
 
 
 def test_valid_padding_shrinks_6_to_4():
     at = open_page(PAGE)
     at.radio(key="padding_mode").set_value("valid (p = 0)").run()
     assert formulas(at) == ["6 + 2·0 − 3 + 1 = 4"]
-    assert grid(at, "padding_output_chart").shape == (4, 4)
-    assert grid(at, "padding_input_chart").shape == (6, 6)
+    padded, out = heatmaps(at, "padding_chart")
+    assert out.shape == (4, 4) and padded.shape == (6, 6)
 
 
 def test_choosing_p_and_n_and_f_changes_the_formula_and_figures():
@@ -41,8 +41,8 @@ def test_choosing_p_and_n_and_f_changes_the_formula_and_figures():
     at.slider(key="padding_n").set_value(9).run()
     at.slider(key="padding_f").set_value(5).run()
     assert formulas(at) == ["9 + 2·2 − 5 + 1 = 9"]
-    assert grid(at, "padding_input_chart").shape == (13, 13)
-    assert grid(at, "padding_output_chart").shape == (9, 9)
+    padded, out = heatmaps(at, "padding_chart")
+    assert padded.shape == (13, 13) and out.shape == (9, 9)
 
 
 def test_same_with_an_even_filter_explains_why_not():
@@ -61,4 +61,14 @@ def test_a_filter_larger_than_the_padded_image_gets_a_message():
     at.radio(key="padding_mode").set_value("valid (p = 0)").run()
     at.slider(key="padding_n").set_value(2).run()
     assert "filter 3×3 does not fit a 2×2 image with padding 0" in at.error[0].value
-    assert not has(at, "padding_output_chart") and not at.exception
+    assert not has(at, "padding_chart") and not at.exception
+
+
+def test_a_filter_that_fits_only_with_padding_says_so():
+    at = open_page(PAGE)
+    at.radio(key="padding_mode").set_value("choose p").run()
+    at.slider(key="padding_p").set_value(1).run()
+    at.slider(key="padding_n").set_value(2).run()
+    assert formulas(at) == ["2 + 2·1 − 3 + 1 = 2"]
+    assert "Without padding a 3×3 filter does not fit a 2×2 image at all." in texts(at)
+    assert len(heatmaps(at, "padding_usage_chart")) == 1
