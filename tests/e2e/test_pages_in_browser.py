@@ -87,8 +87,8 @@ def test_a_slider_moves_the_output_cell(page, app_url):
 def test_a_click_on_an_output_cell_explains_it(page, app_url):
     page.goto(f"{app_url}/edge_detection")
     wait_for_run(page)
-    chart = page.locator(".js-plotly-plot").nth(2)  # input, filter, output
-    area = chart.locator(".nsewdrag").first.bounding_box()
+    chart = page.locator(".js-plotly-plot").first  # panels: input, filter, output
+    area = chart.locator(".nsewdrag").nth(2).bounding_box()
     # Cell (3, 3) of the 4×4 output: the bottom-right one, −16.
     page.mouse.move(area["x"] + area["width"] * 7 / 8, area["y"] + area["height"] * 7 / 8)
     page.mouse.click(area["x"] + area["width"] * 7 / 8, area["y"] + area["height"] * 7 / 8)
@@ -118,7 +118,7 @@ def test_an_upload_shows_an_edge_map(page, app_url, tmp_path):
     wait_for_run(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("computed at 120×90 pixels").count() == 1
-    assert page.locator(".js-plotly-plot").count() == 4  # gray, chosen map, vertical, horizontal
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 4  # gray, map, V, H
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / "edge_detection_upload_desktop.png", full_page=True)
 

@@ -44,8 +44,10 @@ def grid(at: AppTest, key: str) -> np.ndarray:
     return _decode(figure(at, key)["data"][0]["z"])
 
 
-def cell_text(at: AppTest, key: str) -> np.ndarray:
-    return np.asarray(figure(at, key)["data"][0]["text"])
+def cell_text(at: AppTest, key: str, panel: int = 1) -> np.ndarray:
+    """The numbers written in the cells of a panel (1 = leftmost), as strings."""
+    heat = [t for t in figure(at, key)["data"] if t["type"] == "heatmap"][panel - 1]
+    return np.asarray(heat["text"])
 
 
 def window(at: AppTest, key: str, panel: int = 1) -> tuple[int, int, int, int] | None:
