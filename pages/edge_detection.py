@@ -5,7 +5,7 @@ import streamlit as st
 from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
 from ui.formulas import number, products_formula
-from ui.grids import Box, Panel, display_peak, grid_figure, image_figure, panels_figure
+from ui.grids import Box, display_peak, grid_figure, image_figure
 from ui.widgets import (
     PickedFilter,
     PickedInput,
@@ -37,30 +37,34 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
     i, j = cell_picker(KEY, *out.shape)
     cell = explain_cell(x, w, i, j)
     f = w.shape[0]
-    # One figure for the three grids: each chart costs the browser ~60 ms to draw.
-    chart(
-        panels_figure(
-            [
-                Panel(
-                    x,
-                    kind="gray",
-                    title=f"Input {x.shape[0]}×{x.shape[1]}",
-                    window=Box(cell.top, cell.left, f, f),
-                ),
-                Panel(w, kind="signed", title=f"Filter {f}×{f}"),
-                Panel(
-                    out,
-                    kind="signed",
-                    title=f"Output {out.shape[0]}×{out.shape[1]}",
-                    window=Box(i, j),
-                    clickable=True,
-                ),
-            ]
-        ),
-        key=f"{KEY}_chart",
-        on_select=cell_click_handler(KEY),
-    )
-    st.caption("Click an output cell to explain it.")
+    # Three charts, not one three-panel figure: one figure was ~40 ms faster to redraw,
+    # but on a phone its 13 columns of cells were too narrow for "−10".
+    left, middle, right = st.columns([6, 3.4, 5])
+    with left:
+        chart(
+            grid_figure(
+                x,
+                kind="gray",
+                title=f"Input {x.shape[0]}×{x.shape[1]}",
+                window=Box(cell.top, cell.left, f, f),
+            ),
+            key=f"{KEY}_input_chart",
+        )
+    with middle:
+        chart(grid_figure(w, kind="signed", title=f"Filter {f}×{f}"), key=f"{KEY}_filter_chart")
+    with right:
+        chart(
+            grid_figure(
+                out,
+                kind="signed",
+                title=f"Output {out.shape[0]}×{out.shape[1]}",
+                window=Box(i, j),
+                clickable=True,
+            ),
+            key=f"{KEY}_chart",
+            on_select=cell_click_handler(KEY),
+        )
+        st.caption("Click an output cell to explain it.")
     formula(products_formula(cell), label=f"Output cell ({i}, {j}) =")
     st.caption(filt.sign)
     with st.expander("Why isn't the filter flipped?"):

@@ -87,8 +87,8 @@ def test_a_slider_moves_the_output_cell(page, app_url):
 def test_a_click_on_an_output_cell_explains_it(page, app_url):
     page.goto(f"{app_url}/edge_detection")
     wait_for_run(page)
-    chart = page.locator(".js-plotly-plot").first  # panels: input, filter, output
-    area = chart.locator(".nsewdrag").nth(2).bounding_box()
+    chart = page.locator(".js-plotly-plot").nth(2)  # input, filter, output
+    area = chart.locator(".nsewdrag").first.bounding_box()
     # Cell (3, 3) of the 4×4 output: the bottom-right one, −16.
     page.mouse.move(area["x"] + area["width"] * 7 / 8, area["y"] + area["height"] * 7 / 8)
     page.mouse.click(area["x"] + area["width"] * 7 / 8, area["y"] + area["height"] * 7 / 8)

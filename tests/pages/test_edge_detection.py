@@ -18,7 +18,6 @@ from tests.pages.helpers import (
     formulas,
     grid,
     has,
-    heatmaps,
     open_page,
     texts,
     window,
@@ -30,13 +29,13 @@ LECTURE_OUTPUT = [[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7], [-3, -2, -3,
 
 def test_opens_on_the_lecture_example():
     at = open_page(PAGE)
-    np.testing.assert_array_equal(heatmaps(at, "edge_chart")[0], LECTURE_6X6)
-    np.testing.assert_array_equal(heatmaps(at, "edge_chart")[1], VERTICAL_EDGE)
-    np.testing.assert_array_equal(heatmaps(at, "edge_chart")[2], LECTURE_OUTPUT)
-    assert cell_text(at, "edge_chart", 3)[3, 3] == "−16"
+    np.testing.assert_array_equal(grid(at, "edge_input_chart"), LECTURE_6X6)
+    np.testing.assert_array_equal(grid(at, "edge_filter_chart"), VERTICAL_EDGE)
+    np.testing.assert_array_equal(grid(at, "edge_chart"), LECTURE_OUTPUT)
+    assert cell_text(at, "edge_chart")[3, 3] == "−16"
     assert formulas(at) == ["3×1 + 1×1 + 2×1 + 0×0 + 5×0 + 7×0 + 1×(−1) + 8×(−1) + 2×(−1) = −5"]
-    assert window(at, "edge_chart") == (0, 0, 3, 3)
-    assert window(at, "edge_chart", 3) == (0, 0, 1, 1)
+    assert window(at, "edge_input_chart") == (0, 0, 3, 3)
+    assert window(at, "edge_chart") == (0, 0, 1, 1)
     assert not at.error
 
 
@@ -44,8 +43,8 @@ def test_moving_the_sliders_moves_the_window_and_the_sum():
     at = open_page(PAGE)
     at.slider(key="edge_i").set_value(1).run()
     at.slider(key="edge_j").set_value(2).run()
-    assert window(at, "edge_chart") == (1, 2, 3, 3)
-    assert window(at, "edge_chart", 3) == (1, 2, 1, 1)
+    assert window(at, "edge_input_chart") == (1, 2, 3, 3)
+    assert window(at, "edge_chart") == (1, 2, 1, 1)
     assert formulas(at)[0].startswith("8×1 + 2×1 + 3×1 + 9×0 + 5×0 + 1×0 + 3×(−1)")
     assert formulas(at)[0].endswith("= 2")
 
@@ -57,32 +56,28 @@ def test_moving_the_sliders_moves_the_window_and_the_sum():
 def test_the_sign_of_a_step_tells_its_direction(choice, value, word):
     at = open_page(PAGE)
     at.selectbox(key="edge_input").set_value(choice).run()
-    out = heatmaps(at, "edge_chart")[2]
+    out = grid(at, "edge_chart")
     np.testing.assert_array_equal(out, [[0, value, value, 0]] * 4)
     assert f"{word} (" in texts(at)
 
 
 def test_horizontal_filter_on_the_checker():
     at = open_page(PAGE, edge_input="Checker 6×6", edge_filter="Horizontal edge")
-    np.testing.assert_array_equal(heatmaps(at, "edge_chart")[2], conv2d(CHECKER, HORIZONTAL_EDGE))
-    np.testing.assert_array_equal(heatmaps(at, "edge_chart")[2][1], [30, 10, -10, -30])
+    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(CHECKER, HORIZONTAL_EDGE))
+    np.testing.assert_array_equal(grid(at, "edge_chart")[1], [30, 10, -10, -30])
 
 
 def test_sobel_preset_changes_the_output():
     at = open_page(PAGE, edge_filter="Sobel, vertical")
-    np.testing.assert_array_equal(
-        heatmaps(at, "edge_chart")[2], conv2d(LECTURE_6X6, SOBEL_VERTICAL)
-    )
+    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(LECTURE_6X6, SOBEL_VERTICAL))
 
 
 def test_rotated_edge_at_90_degrees_is_the_horizontal_filter():
     at = open_page(PAGE, edge_filter="Rotated edge (any angle)")
     at.slider(key="edge_theta").set_value(90).run()
     at.radio(key="edge_kind").set_value("Lecture (1, 0, −1)").run()
-    np.testing.assert_array_equal(heatmaps(at, "edge_chart")[1], rotated_edge(90, "basic"))
-    np.testing.assert_array_equal(
-        heatmaps(at, "edge_chart")[2], conv2d(LECTURE_6X6, HORIZONTAL_EDGE)
-    )
+    np.testing.assert_array_equal(grid(at, "edge_filter_chart"), rotated_edge(90, "basic"))
+    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(LECTURE_6X6, HORIZONTAL_EDGE))
     assert "direction ↓" in texts(at)
 
 
@@ -91,7 +86,7 @@ def test_custom_filter_is_read_cell_by_cell():
     at = open_page(PAGE, edge_filter="Custom filter", edge_custom_3=edits)
     custom = VERTICAL_EDGE.copy()
     custom[0, 0] = 2
-    np.testing.assert_array_equal(heatmaps(at, "edge_chart")[2], conv2d(LECTURE_6X6, custom))
+    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(LECTURE_6X6, custom))
 
 
 def test_a_malformed_custom_filter_gets_a_message():
