@@ -218,36 +218,27 @@ def panels_figure(panels: list[Panel], *, height: int | None = None) -> go.Figur
         n_rows, n_cols = np.shape(panel.z)
         small = max(n_rows, n_cols) <= 20
         axis = "x" if k == 1 else f"x{k}"
-        fig.update_xaxes(
-            showgrid=False,
-            zeroline=False,
-            constrain="domain",
-            side="top",
-            showticklabels=small and count == 1,
-            ticks="" if count > 1 else "outside",
-            tickmode="linear" if small else "auto",
-            dtick=1,
-            range=[-0.5, n_cols - 0.5],
-            fixedrange=True,
-            row=1,
-            col=k,
-        )
+        # Shared by both axes: no grid lines, ticks only on a lone panel, fixed zoom.
+        common = {
+            "showgrid": False,
+            "zeroline": False,
+            "constrain": "domain",
+            "showticklabels": small and count == 1,
+            "ticks": "" if count > 1 else "outside",
+            "tickmode": "linear" if small else "auto",
+            "dtick": 1,
+            "fixedrange": True,
+            "row": 1,
+            "col": k,
+        }
+        fig.update_xaxes(side="top", range=[-0.5, n_cols - 0.5], **common)
         fig.update_yaxes(
             # Rows use a share of the height like columns do of the width: equal cells.
             domain=[1 - n_rows / rows_max, 1],
-            showgrid=False,
-            zeroline=False,
             scaleanchor=axis,
-            constrain="domain",
             constraintoward="top",
             autorange="reversed",
-            showticklabels=small and count == 1,
-            ticks="" if count > 1 else "outside",
-            tickmode="linear" if small else "auto",
-            dtick=1,
-            fixedrange=True,
-            row=1,
-            col=k,
+            **common,
         )
     # A single panel shows its tick numbers on top: lift its title above them.
     fig.update_annotations(
