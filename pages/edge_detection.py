@@ -4,9 +4,16 @@ import streamlit as st
 
 from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
-from ui.formulas import number, products_formula
+from ui.formulas import grid_text, number, products_formula
 from ui.grids import Box, display_peak, grid_figure, image_figure
+from ui.links import Param, load_link, one_of, save_link, whole
 from ui.widgets import (
+    EDGE_KINDS as EDGE_KIND_NAMES,
+)
+from ui.widgets import (
+    FILTER_CHOICES,
+    INPUT_CHOICES,
+    MAX_CUSTOM_F,
     PickedFilter,
     PickedInput,
     cell_click_handler,
@@ -15,7 +22,9 @@ from ui.widgets import (
     filter_picker,
     formula,
     input_picker,
+    parse_weights,
     style,
+    weights_text,
 )
 
 KEY = "edge"
@@ -49,9 +58,14 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
                 window=Box(cell.top, cell.left, f, f),
             ),
             key=f"{KEY}_input_chart",
+            alt=grid_text(f"Input {x.shape[0]}×{x.shape[1]}", x),
         )
     with middle:
-        chart(grid_figure(w, kind="signed", title=f"Filter {f}×{f}"), key=f"{KEY}_filter_chart")
+        chart(
+            grid_figure(w, kind="signed", title=f"Filter {f}×{f}"),
+            key=f"{KEY}_filter_chart",
+            alt=grid_text(f"Filter {f}×{f}", w),
+        )
     with right:
         chart(
             grid_figure(
@@ -62,6 +76,7 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
                 clickable=True,
             ),
             key=f"{KEY}_chart",
+            alt=grid_text(f"Output {out.shape[0]}×{out.shape[1]}", out),
             on_select=cell_click_handler(KEY),
         )
         st.caption("Click an output cell to explain it.")
@@ -79,6 +94,7 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
             chart(
                 grid_figure(conv2d(x, w[::-1, ::-1]), kind="signed", title="Filter flipped"),
                 key=f"{KEY}_flipped_chart",
+                alt=grid_text("Output with the filter flipped", conv2d(x, w[::-1, ::-1])),
             )
 
 
@@ -109,10 +125,18 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
         maps = {name: relu(z) for name, z in maps.items()}
     left, right = st.columns(2)
     with left:
-        chart(image_figure(gray, kind="gray", title="Grayscale input"), key=f"{KEY}_photo_chart")
+        chart(
+            image_figure(gray, kind="gray", title="Grayscale input"),
+            key=f"{KEY}_photo_chart",
+            alt=grid_text("Grayscale input", gray),
+        )
     with right:
         z = maps[filt.label]
-        chart(image_figure(z, kind=view, title=filt.label), key=f"{KEY}_map_chart")
+        chart(
+            image_figure(z, kind=view, title=filt.label),
+            key=f"{KEY}_map_chart",
+            alt=grid_text(filt.label, z),
+        )
         st.caption(
             f"Output {z.shape[1]}×{z.shape[0]}, values from {number(round(z.min()))} to "
             f"{number(round(z.max()))}; colours are full at ±{number(round(display_peak(z)))}."
@@ -123,11 +147,33 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
             chart(
                 image_figure(maps[name], kind=view, title=name),
                 key=f"{KEY}_{name.split()[0].lower()}_chart",
+                alt=grid_text(name, maps[name]),
             )
     st.caption(filt.sign)
 
 
-style()
+def every_fifth(text: str) -> int:
+    value = whole(0, 180)(text)
+    if value % 5:
+        raise ValueError("not a multiple of 5")
+    return value
+
+
+LINK = [
+    Param("input", INPUT_CHOICES[0], one_of(INPUT_CHOICES)),
+    Param("filter", FILTER_CHOICES[0], one_of(FILTER_CHOICES)),
+    Param("theta", 45, every_fifth),
+    Param("kind", next(iter(EDGE_KIND_NAMES)), one_of(list(EDGE_KIND_NAMES))),
+    Param("custom_f", 3, whole(1, MAX_CUSTOM_F)),
+    Param("w", None, parse_weights),
+    Param("i", 0, whole(0, 40)),
+    Param("j", 0, whole(0, 40)),
+    Param("size", 512, one_of(WORKING_SIZES)),
+    Param("view", next(iter(VIEWS)), one_of(list(VIEWS))),
+]
+
+style(KEY)
+load_link(KEY, LINK)
 st.title("Edge detection")
 st.write(
     "A filter is a small grid of weights. Slide it over the image: at each position, "
@@ -161,3 +207,6 @@ with st.expander("What the lecture says"):
         "network finds filters that suit its task better than any hand-designed one.\n"
         "- Filter sizes are usually odd: 1×1, 3×3, 5×5, 9×9."
     )
+
+custom = filt is not None and filt.label.startswith("Custom")
+save_link(KEY, [p for p in LINK if p.name != "w"], w=weights_text(filt.kernel) if custom else None)

@@ -2,6 +2,12 @@
 
 import streamlit as st
 
+from ui.links import load_link, save_link
+from ui.widgets import style
+
+style("home")
+load_link("home", [])
+
 st.title("ConvLab")
 st.write(
     "ConvLab shows what a convolutional neural network does to an image, one number at a "
@@ -17,3 +23,4 @@ st.page_link(
     "pages/padding.py", label="Padding: keep the size, count the edges", icon=":material/padding:"
 )
 st.page_link("pages/stride.py", label="Stride: jump s cells at a time", icon=":material/steppers:")
+save_link("home", [])

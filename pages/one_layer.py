@@ -17,8 +17,9 @@ from cnn_core import (
     relu,
 )
 from cnn_core.examples import LECTURE_RGB
-from ui.formulas import number
+from ui.formulas import grid_text, number
 from ui.grids import Panel, panels_figure
+from ui.links import Param, load_link, one_of, save_link, whole
 from ui.widgets import chart, formula, style
 
 KEY = "layer"
@@ -69,7 +70,17 @@ def shape_text(shape: tuple[int, ...] | None) -> str:
     return "—" if shape is None else "×".join(str(v) for v in shape)
 
 
-style()
+LINK = [
+    Param("b0", 0, whole(-20, 20)),
+    Param("b1", -5, whole(-20, 20)),
+    Param("f", 3, whole(1, 11)),
+    Param("nc", 3, whole(1, 64)),
+    Param("nf", 10, whole(1, 64)),
+    Param("preset", next(iter(PRESETS)), one_of(list(PRESETS))),
+]
+
+style(KEY)
+load_link(KEY, LINK)
 st.title("One layer of a CNN")
 st.latex(r"a^{[l]} = g\left(a^{[l-1]} * W^{[l]} + b^{[l]}\right)")
 st.write(
@@ -103,6 +114,10 @@ chart(
         ]
     ),
     key=f"{KEY}_chart",
+    alt="; ".join(
+        grid_text(n, v)
+        for n, v in (("z0", z[..., 0]), ("a0", a[..., 0]), ("z1", z[..., 1]), ("a1", a[..., 1]))
+    ),
 )
 formula(f"{'×'.join(map(str, x.shape))} → {'×'.join(map(str, a.shape))}", label="Shapes:")
 
@@ -188,5 +203,12 @@ fig.update_layout(
     legend={"orientation": "h", "y": 1.1},
     dragmode=False,
 )
-chart(fig, key=f"{KEY}_bars")
+chart(
+    fig,
+    key=f"{KEY}_bars",
+    alt="; ".join(
+        f"{r.layer.label()}: {r.activations} activations, {r.params} parameters" for r in good
+    ),
+)
 st.caption("Activations shrink layer by layer while parameters pile up in the dense layers.")
+save_link(KEY, LINK)

@@ -4,14 +4,23 @@ import streamlit as st
 
 from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
 from cnn_core.examples import lecture_image
-from ui.formulas import output_size_formula
+from ui.formulas import grid_text, output_size_formula
 from ui.grids import Panel, panels_figure
+from ui.links import Param, load_link, one_of, save_link, whole
 from ui.widgets import chart, formula, style
 
 KEY = "padding"
 MODES = ["valid (p = 0)", "same", "choose p"]
 
-style()
+LINK = [
+    Param("n", 6, whole(1, 12)),
+    Param("f", 3, whole(1, 7)),
+    Param("mode", MODES[1], one_of(MODES)),
+    Param("p", 1, whole(0, 3)),
+]
+
+style(KEY)
+load_link(KEY, LINK)
 st.title("Padding")
 st.write(
     "Without padding an n×n image shrinks to (n − f + 1)×(n − f + 1) at every layer, and a "
@@ -40,6 +49,7 @@ with c3:
     else:
         p = 0
 
+save_link(KEY, LINK)  # before any early stop, so the link always matches the controls
 x = lecture_image(n)
 padded = pad(x, p)
 try:
@@ -65,6 +75,7 @@ chart(
         ]
     ),
     key=f"{KEY}_chart",
+    alt=grid_text("Padded input", padded) + "; " + grid_text("Output", out),
 )
 st.caption(
     (f"The washed-out border is the padding: {p} ring{'s' * (p > 1)} of zeros. " if p else "")
@@ -83,6 +94,7 @@ if f <= n:
             ]
         ),
         key=f"{KEY}_usage_chart",
+        alt=grid_text("Windows per pixel", counts_p),
     )
     st.caption(
         f"No padding: corner {counts[0, 0]} window, centre up to {counts.max()}; edge pixels "
@@ -92,6 +104,7 @@ else:
     chart(
         panels_figure([Panel(counts_p, kind="count", title=f"Padding p = {p}")]),
         key=f"{KEY}_usage_chart",
+        alt=grid_text("Windows per pixel", counts_p),
     )
     st.info(f"Without padding a {f}×{f} filter does not fit a {n}×{n} image at all.")
 

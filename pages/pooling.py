@@ -16,8 +16,9 @@ from cnn_core import (
     to_gray,
 )
 from cnn_core.examples import LECTURE_RGB, POOL_AVERAGE_4X4, POOL_MAX_4X4
-from ui.formulas import number
+from ui.formulas import grid_text, number
 from ui.grids import Box, Panel, image_figure, panels_figure
+from ui.links import Param, load_link, one_of, save_link, whole
 from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, style
 
 KEY = "pool"
@@ -35,7 +36,17 @@ def photo_stages(f: int, s: int, mode: str) -> dict[str, np.ndarray]:
     return {"input": gray, "conv": z, "relu": a, "pool": pool2d(a, f, stride=s, mode=mode)}
 
 
-style()
+LINK = [
+    Param("mode", "max", one_of(list(MODES))),
+    Param("f", 2, whole(1, 4)),
+    Param("s", 2, whole(1, 4)),
+    Param("input", INPUTS[0], one_of(INPUTS)),
+    Param("i", 0, whole(0, 7)),
+    Param("j", 0, whole(0, 7)),
+]
+
+style(KEY)
+load_link(KEY, LINK)
 st.title("Pooling")
 st.write(
     "A pooling layer slides an f×f window with stride s over each channel and keeps one "
@@ -82,6 +93,7 @@ chart(
         ]
     ),
     key=f"{KEY}_chart",
+    alt=grid_text("Input", x) + "; " + grid_text("Pooled", out),
     on_select=cell_click_handler(KEY),
 )
 values = ", ".join(number(v) for v in cell.window.ravel())
@@ -114,6 +126,7 @@ if vol is not None:
                 ]
             ),
             key=f"{KEY}_{name.lower()}_volume_chart",
+            alt="; ".join(grid_text(f"{name}, {CHANNELS[k]}", volume[..., k]) for k in range(3)),
         )
     formula(f"6×6×3 → {vol.shape[0]}×{vol.shape[1]}×{vol.shape[2]}", label="Shapes:")
     st.caption("The number of channels n_c does not change: each is pooled separately.")
@@ -133,6 +146,9 @@ for row in (names[:2], names[2:]):
         with column:
             img = stages[name]
             chart(
-                image_figure(img, kind=kinds[name], title=titles[name]), key=f"{KEY}_{name}_photo"
+                image_figure(img, kind=kinds[name], title=titles[name]),
+                key=f"{KEY}_{name}_photo",
+                alt=grid_text(titles[name], img),
             )
             st.caption(f"{img.shape[0]}×{img.shape[1]}")
+save_link(KEY, LINK)

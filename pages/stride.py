@@ -5,8 +5,9 @@ import streamlit as st
 
 from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
-from ui.formulas import number, output_size_formula
+from ui.formulas import grid_text, number, output_size_formula
 from ui.grids import Box, Panel, grid_figure, panels_figure
+from ui.links import Param, load_link, save_link, whole
 from ui.widgets import chart, formula, style
 
 KEY = "stride"
@@ -27,7 +28,16 @@ def move(delta: int, count: int) -> None:
     st.session_state[f"{KEY}_step"] = (st.session_state.get(f"{KEY}_step", 0) + delta) % count
 
 
-style()
+LINK = [
+    Param("n", 7, whole(1, 12)),
+    Param("f", 3, whole(1, 7)),
+    Param("p", 0, whole(0, 3)),
+    Param("s", 2, whole(1, 4)),
+    Param("step", 0, whole(0, 200)),
+]
+
+style(KEY)
+load_link(KEY, LINK)
 st.title("Stride")
 st.write(
     "With stride s the window jumps s cells at a time, across and down. Fewer positions "
@@ -51,6 +61,7 @@ f = c[1].slider("Filter size f", 1, 7, 3, key=f"{KEY}_f")
 p = c[2].slider("Padding p", 0, 3, 0, key=f"{KEY}_p")
 s = c[3].slider("Stride s", 1, 4, 2, key=f"{KEY}_s")
 
+save_link(KEY, LINK)  # before any early stop, so the link always matches the controls
 x = lecture_image(n)
 try:
     out = conv2d(x, box_filter(f), stride=s, padding=p)
@@ -88,6 +99,7 @@ def stepper() -> None:
         with b[2]:
             st.slider("Window position", 0, count - 1, key=f"{KEY}_step")
     step = st.session_state[f"{KEY}_step"]
+    st.query_params["step"] = str(step)  # this part reruns alone: keep the link's step current
     r, q = divmod(step, n_out)
     top, left = r * s, q * s
     starts = [Box(i * s, j * s) for i in range(n_out) for j in range(n_out)]
@@ -111,6 +123,7 @@ def stepper() -> None:
             ]
         ),
         key=f"{KEY}_chart",
+        alt=grid_text("Padded input", padded) + "; " + grid_text("Output", out),
     )
     st.caption(
         "Blue dots: where each window starts. Amber: the current window and its output cell."
@@ -131,6 +144,7 @@ chart(
         title=f"Windows using each pixel of the {n}×{n} image",
     ),
     key=f"{KEY}_usage_chart",
+    alt=grid_text("Windows per pixel", counts),
 )
 if missed:
     st.warning(

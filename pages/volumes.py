@@ -5,8 +5,9 @@ import streamlit as st
 
 from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d, explain_cell, load_image
 from cnn_core.examples import LECTURE_RGB
-from ui.formulas import products_formula
+from ui.formulas import grid_text, products_formula
 from ui.grids import Box, Panel, panels_figure
+from ui.links import Param, load_link, one_of, save_link, whole
 from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, style
 
 KEY = "volumes"
@@ -58,7 +59,19 @@ def filter_bank(kind: str, n_c: int) -> np.ndarray:
     return np.random.default_rng(int(seed) + 1).integers(-2, 3, (3, 3, n_c, 2))
 
 
-style()
+LINK = [
+    Param("input", INPUTS[0], one_of(INPUTS)),
+    Param("seed", 0, whole(0, 9999)),
+    Param("crop_top", 30, whole(0, 69)),
+    Param("crop_left", 50, whole(0, 106)),
+    Param("filters", next(iter(FILTER_BANKS)), one_of(list(FILTER_BANKS))),
+    Param("i", 0, whole(0, 3)),
+    Param("j", 0, whole(0, 3)),
+    Param("k", 0, whole(0, 1)),
+]
+
+style(KEY)
+load_link(KEY, LINK)
 st.title("Convolution over volumes")
 st.write(
     "A colour image is n×n×3: one grid per channel. Its filter is f×f×3, one slice per "
@@ -99,6 +112,7 @@ chart(
         ]
     ),
     key=f"{KEY}_input_chart",
+    alt="; ".join(grid_text(f"Input, {CHANNELS[c]}", x[..., c]) for c in range(n_c)),
 )
 chart(
     panels_figure(
@@ -109,6 +123,7 @@ chart(
         height=260,
     ),
     key=f"{KEY}_filter_chart",
+    alt="; ".join(grid_text(f"Filter {k}, {CHANNELS[c]}", w[..., c, k]) for c in range(n_c)),
 )
 chart(
     panels_figure(
@@ -124,6 +139,7 @@ chart(
         ]
     ),
     key=f"{KEY}_chart",
+    alt="; ".join(grid_text(f"Output channel {m}", out[..., m]) for m in range(n_f)),
     on_select=cell_click_handler(KEY),
 )
 formula(
@@ -131,3 +147,4 @@ formula(
     label=f"Output ({i}, {j}, channel {k}), all {cell.products.size} products:",
 )
 st.caption("The products are written channel by channel: red, then green, then blue.")
+save_link(KEY, LINK)

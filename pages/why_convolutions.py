@@ -6,8 +6,9 @@ import streamlit as st
 
 from cnn_core import VERTICAL_EDGE, conv2d, conv_params, dense_weights, output_size
 from cnn_core.examples import lecture_image
-from ui.formulas import in_words
+from ui.formulas import grid_text, in_words
 from ui.grids import Box, Panel, panels_figure
+from ui.links import Param, load_link, one_of, save_link, whole
 from ui.widgets import cell_click_handler, cell_picker, chart, formula, style
 
 KEY = "why"
@@ -22,7 +23,15 @@ def grouped(v: int) -> str:
     return f"{v:,}"
 
 
-style()
+LINK = [
+    Param("size", "1000×1000×3", one_of(list(SIZES))),
+    Param("layer", next(iter(LAYERS)), one_of(list(LAYERS))),
+    Param("i", 0, whole(0, 5)),
+    Param("j", 0, whole(0, 5)),
+]
+
+style(KEY)
+load_link(KEY, LINK)
 st.title("Why convolutions?")
 st.write(
     "Flatten an image and connect every pixel to every unit, and the weights explode with "
@@ -70,7 +79,11 @@ bars = go.Figure(
 )
 bars.update_yaxes(type="log", title="parameters (log scale)", range=[0, np.log10(dense) + 1])
 bars.update_layout(height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False)
-chart(bars, key=f"{KEY}_bars")
+chart(
+    bars,
+    key=f"{KEY}_bars",
+    alt=f"Fully connected: {grouped(dense)} weights; convolution: {conv} parameters",
+)
 
 st.subheader("Sparse connections and parameter sharing")
 st.write(
@@ -95,9 +108,11 @@ chart(
         ]
     ),
     key=f"{KEY}_chart",
+    alt=grid_text("Input 8×8", x) + "; " + grid_text("Output", out),
     on_select=cell_click_handler(KEY),
 )
 st.caption(
     f"Output cell ({i}, {j}) reads {3 * 3} of the {x.size} input pixels. A dense unit would "
     f"read all {x.size}, with {x.size} weights of its own."
 )
+save_link(KEY, LINK)

@@ -66,3 +66,13 @@ def in_words(v: float) -> str:
         if abs(v) >= size:
             return f"{v / size:.3g} {word}"
     return f"{v:,.0f}"
+
+
+def grid_text(title: str, z: np.ndarray) -> str:
+    """A grid as words for a text alternative: every number if small, else its range."""
+    z = np.asarray(z)
+    if z.ndim == 2 and z.size <= 64:
+        rows = " / ".join(" ".join(number(v) for v in row) for row in z)
+        return f"{title}: {rows}"
+    shape = "×".join(str(v) for v in z.shape)
+    return f"{title}, {shape}, values from {number(z.min())} to {number(z.max())}"

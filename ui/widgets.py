@@ -50,6 +50,7 @@ PHOTOS = {
     "Photo: astronaut": "astronaut.jpg",
 }
 UPLOAD = "Upload your own image"
+INPUT_CHOICES = [*GRID_INPUTS, *PHOTOS, UPLOAD]
 
 # name → (kernel, the sign's meaning)
 FILTERS = {
@@ -62,6 +63,7 @@ FILTERS = {
 }
 ROTATED = "Rotated edge (any angle)"
 CUSTOM = "Custom filter"
+FILTER_CHOICES = [*FILTERS, ROTATED, CUSTOM]
 EDGE_KINDS = {"Lecture (1, 0, −1)": "basic", "Sobel": "sobel", "Scharr": "scharr"}
 MAX_CUSTOM_F = 7
 
@@ -98,7 +100,7 @@ def _photo(digest: str, _data: bytes, max_side: int) -> tuple[np.ndarray, tuple[
 
 def input_picker(key: str, *, photos: bool = True, max_side: int = 512) -> PickedInput | None:
     """Choose an input; returns None (after showing why) when there is nothing to use yet."""
-    options = list(GRID_INPUTS) + ([*PHOTOS, UPLOAD] if photos else [])
+    options = INPUT_CHOICES if photos else list(GRID_INPUTS)
     choice = st.selectbox("Input image", options, key=f"{key}_input")
     if choice in GRID_INPUTS:
         return PickedInput(choice, GRID_INPUTS[choice], is_photo=False)
@@ -169,9 +171,23 @@ def parse_custom_filter(table: pd.DataFrame) -> np.ndarray:
     return values.astype(np.int64) if np.all(values == np.round(values)) else values
 
 
+def weights_text(kernel: np.ndarray) -> str:
+    """A filter for a link: rows split by ``;``, numbers by ``,`` (``1,0,-1;1,0,-1;…``)."""
+    return ";".join(",".join(str(v).removesuffix(".0") for v in row) for row in kernel.tolist())
+
+
+def parse_weights(text: str) -> np.ndarray:
+    """The inverse of ``weights_text``; raises ValueError for anything but a square grid."""
+    rows = [r.split(",") for r in text.split(";")]
+    table = pd.DataFrame(rows)
+    if len({len(r) for r in rows}) != 1 or not 1 <= len(rows) <= MAX_CUSTOM_F:
+        raise ValueError(f"not a square grid of 1×1 to {MAX_CUSTOM_F}×{MAX_CUSTOM_F} numbers")
+    return parse_custom_filter(table)
+
+
 def filter_picker(key: str) -> PickedFilter | None:
     """Choose a filter; returns None (after a message) if a custom one is malformed."""
-    choice = st.selectbox("Filter", [*FILTERS, ROTATED, CUSTOM], key=f"{key}_filter")
+    choice = st.selectbox("Filter", FILTER_CHOICES, key=f"{key}_filter")
     if choice in FILTERS:
         kernel, direction = FILTERS[choice]
         kind = "sobel" if "Sobel" in choice else "scharr" if "Scharr" in choice else "basic"
@@ -191,7 +207,9 @@ def filter_picker(key: str) -> PickedFilter | None:
         value=3,
         key=f"{key}_custom_f",
     )
-    start = pd.DataFrame(custom_default(f).astype(str), columns=[f"c{c}" for c in range(f)])
+    linked = st.session_state.get(f"{key}_w")  # weights from a shared link, if any
+    base = linked if linked is not None and linked.shape == (f, f) else custom_default(f)
+    start = pd.DataFrame(base.astype(str), columns=[f"c{c}" for c in range(f)])
     st.caption("Type a number in each cell (negative and decimal numbers are fine).")
     edited = st.data_editor(
         start,
@@ -246,10 +264,24 @@ def cell_picker(key: str, n_rows: int, n_cols: int) -> tuple[int, int]:
     return i, j
 
 
-def chart(fig, key: str, *, on_select=None) -> None:
-    """Show a figure the ConvLab way: no Plotly toolbar; clicks reach ``on_select``."""
+PRESENT_SCALE = 1.3
+"""Presentation mode multiplies figure text by this: numbers read from the back row."""
+
+
+def chart(fig, key: str, *, alt: str, on_select=None) -> None:
+    """Show a figure the ConvLab way: no Plotly toolbar, a text alternative, big in
+    presentation mode; clicks reach ``on_select``.
+
+    ``alt`` carries the figure's key numbers for a screen reader (and a search engine).
+    """
+    if st.session_state.get("present"):
+        for trace in fig.data:
+            if getattr(trace, "textfont", None) is not None and trace.textfont.size:
+                trace.textfont.size = round(trace.textfont.size * PRESENT_SCALE)
+        fig.update_annotations(font_size=22)
+        fig.update_layout(title_font_size=24)
     options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False}, **options)
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False}, alt=alt, **options)
 
 
 def formula(text: str, *, label: str = "") -> None:
@@ -275,14 +307,36 @@ def _leave_pages_directory_mode() -> None:
         st.rerun()
 
 
-def style() -> None:
-    """Every page's first call: the deep-link fix, and CSS for large formulas."""
+_PRESENTATION_CSS = """
+    html, .stApp {font-size: 21px;}
+    .stApp, .stApp p, .stApp li, .stApp label {color: #000000 !important;}
+    .stApp h1 {font-size: 3.1rem;} .stApp h2, .stApp h3 {font-size: 2.1rem;}
+    [data-testid="stCaptionContainer"] {color: #1a1a1a !important; font-size: 1.05rem;}
+    .convlab-formula {font-size: 1.9rem; border-left-width: 6px; background: #FFF3D6;}
+"""
+
+
+def style(page: str) -> None:
+    """Every page's first call: the deep-link fix, presentation mode, and CSS.
+
+    ``page`` is the page's key prefix: a link opened on it may ask for presentation
+    mode (``present=1``), applied before the toggle exists, with the page's other
+    link values (``ui.links.load_link``).
+    """
     _leave_pages_directory_mode()
+    if not st.session_state.get(f"_{page}_link_loaded") and st.query_params.get("present") == "1":
+        st.session_state["present"] = True
+    present = st.sidebar.toggle(
+        "Presentation mode",
+        key="present",
+        help="Larger type and stronger contrast for a projector. Kept in the page's link.",
+    )
     st.markdown(
-        """<style>
-        .convlab-formula {font-size: 1.35rem; line-height: 1.7; overflow-wrap: anywhere;
+        f"""<style>
+        .convlab-formula {{font-size: 1.35rem; line-height: 1.7; overflow-wrap: anywhere;
             padding: .35rem .75rem; border-left: 4px solid #FFB000;
-            background: rgba(255, 176, 0, .08); margin-bottom: .75rem;}
+            background: rgba(255, 176, 0, .08); margin-bottom: .75rem;}}
+        {_PRESENTATION_CSS if present else ""}
         </style>""",
         unsafe_allow_html=True,
     )

@@ -183,3 +183,62 @@ def test_a_click_on_a_pooled_cell_explains_it(page, app_url):
         "document.querySelector('.convlab-formula').innerText === 'max(2, 3, 1, 2) = 3'",
         timeout=15_000,
     )
+
+
+def test_a_shared_link_reproduces_the_page_in_a_fresh_browser(browser, app_url):
+    teacher = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = teacher.new_page()
+    page.goto(f"{app_url}/edge_detection")
+    wait_for_run(page)
+    choose(page, "Input image", "Checker 6×6")
+    choose(page, "Filter", "Horizontal edge")
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Output row i")
+    slider.get_by_role("slider").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.convlab-formula').innerText.endsWith('= 30')")
+    wait_for_run(page)
+    link, shown = page.url, formula_text(page)
+    alts = page.locator('[data-testid="stPlotlyChart"]').evaluate_all(
+        "els => els.map(e => e.innerHTML.length > 0)"
+    )
+    teacher.close()
+    assert "filter=Horizontal" in link and "i=1" in link
+
+    student = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = student.new_page()
+    page.goto(link)
+    wait_for_run(page)
+    page.locator(".convlab-formula").first.wait_for()
+    assert formula_text(page) == shown
+    assert page.url == link  # the student's page writes back the very same link
+    page.locator('[data-testid="stPlotlyChart"]').nth(len(alts) - 1).wait_for()
+    assert len(alts) == page.locator('[data-testid="stPlotlyChart"]').count()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "edge_detection_from_link_desktop.png")
+    student.close()
+
+
+def test_keyboard_alone_reaches_and_moves_a_slider(page, app_url):
+    page.goto(f"{app_url}/padding")
+    wait_for_run(page)
+    before = formula_text(page)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Image size n":
+            break
+    else:
+        pytest.fail("Tab never reached a slider")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"document.querySelector('.convlab-formula').innerText !== {before!r}")
+    assert formula_text(page) != before
+
+
+def test_presentation_mode_enlarges_the_page(page, app_url):
+    page.goto(f"{app_url}/edge_detection?present=1")
+    wait_for_run(page)
+    size = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.convlab-formula')).fontSize)"
+    )
+    assert size >= 36  # 1.9rem at 21 px, against 1.35rem at 16 px without it
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "edge_detection_presentation_desktop.png", full_page=True)

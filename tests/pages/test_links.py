@@ -1,0 +1,132 @@
+"""Shared links: a page's controls live in its URL, and a bad value falls back with a notice."""
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn_core import HORIZONTAL_EDGE, box_filter, conv2d
+from cnn_core.examples import CHECKER, lecture_image
+from tests.pages.helpers import APP, cell_text, formulas, grid, heatmaps, texts, window
+from ui.widgets import MAX_UPLOAD_MB
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_link(path: str, **params: str) -> AppTest:
+    """A fresh session opening ``/page?params``, as a student's browser would."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(path)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_edge_link_reproduces_input_filter_and_cell():
+    at = open_link(
+        "pages/edge_detection.py", input="Checker 6×6", filter="Horizontal edge", i="1", j="2"
+    )
+    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(CHECKER, HORIZONTAL_EDGE))
+    assert window(at, "edge_chart") == (1, 2, 1, 1)
+    assert formulas(at)[0].endswith("= −10")
+    assert not at.info
+
+
+def test_a_custom_filter_travels_in_the_link():
+    at = open_link(
+        "pages/edge_detection.py", filter="Custom filter", custom_f="3", w="1,2,1;0,0,0;-1,-2,-1"
+    )
+    np.testing.assert_array_equal(
+        grid(at, "edge_filter_chart"), [[1, 2, 1], [0, 0, 0], [-1, -2, -1]]
+    )
+    assert at.query_params["w"] == "1,2,1;0,0,0;-1,-2,-1"
+
+
+def test_moving_a_control_updates_the_link():
+    at = open_link("pages/stride.py")
+    at.slider(key="stride_s").set_value(3).run()
+    at.slider(key="stride_n").set_value(9).run()
+    assert at.query_params["s"] == "3" and at.query_params["n"] == "9"
+    again = open_link("pages/stride.py", **dict(at.query_params.items()))
+    assert formulas(again) == formulas(at)
+    np.testing.assert_array_equal(
+        heatmaps(again, "stride_chart")[1], conv2d(lecture_image(9), box_filter(3), stride=3)
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "notice", "formula"),
+    [
+        (
+            "pages/padding.py",
+            {"n": "abc"},
+            "n = “abc” is not a whole number between 1 and 12, so 6 is used",
+            "6 + 2·1 − 3 + 1 = 6",
+        ),
+        (
+            "pages/stride.py",
+            {"s": "9", "n": "7"},
+            "s = “9” is outside 1 to 4, so 2 is used",
+            "⌊(7 + 2·0 − 3)/2⌋ + 1 = ⌊4/2⌋ + 1 = 3",
+        ),
+        (
+            "pages/padding.py",
+            {"mode": "huge"},
+            "mode = “huge” is not one of the choices",
+            "6 + 2·1 − 3 + 1 = 6",
+        ),
+    ],
+)
+def test_a_malformed_link_value_falls_back_with_a_notice(page, params, notice, formula):
+    at = open_link(page, **params)
+    assert notice in at.info[0].value
+    assert formulas(at)[0] == formula
+    assert not at.error
+
+
+def test_links_work_on_every_page():
+    cases = {
+        "pages/pooling.py": ({"mode": "average", "i": "1"}, "(1 + 4 + 5 + 6) / 4 = 4"),
+        "pages/why_convolutions.py": ({"size": "64×64×3"}, "64·64·3 = 12,288 inputs"),
+        "pages/one_layer.py": ({"f": "5", "nf": "6"}, "(5·5·3 + 1)·6 = 456"),
+        "pages/volumes.py": (
+            {"filters": "Vertical edge, red channel only"},
+            "6×6×3 * 1 filter 3×3×3 → 4×4×1",
+        ),
+    }
+    for page, (params, formula) in cases.items():
+        at = open_link(page, **params)
+        assert formula in formulas(at), page
+
+
+def test_presentation_mode_is_in_the_link_and_enlarges_the_numbers():
+    plain = open_link("pages/edge_detection.py")
+    big = open_link("pages/edge_detection.py", present="1")
+    assert big.toggle(key="present").value is True
+    assert big.query_params["present"] == "1"
+    assert "font-size: 21px" in texts(big) and "font-size: 21px" not in texts(plain)
+    import json
+
+    size = [
+        json.loads(a.get_by_key("edge_chart").proto.spec)["data"][0]["textfont"]["size"]
+        for a in (plain, big)
+    ]
+    assert size[1] == round(size[0] * 1.3)
+    assert cell_text(big, "edge_chart")[0, 0] == "−5"
+
+
+def test_every_chart_has_a_text_alternative_with_its_numbers():
+    at = open_link("pages/edge_detection.py")
+    for key in ("edge_input_chart", "edge_filter_chart", "edge_chart"):
+        assert at.get_by_key(key).proto.alt
+    assert at.get_by_key("edge_chart").proto.alt.startswith("Output 4×4: −5 −4 0 8 / −10")
+
+
+def test_streamlit_upload_limit_equals_the_apps():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
+    assert config["browser"]["gatherUsageStats"] is False

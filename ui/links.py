@@ -1,0 +1,84 @@
+"""Every page's state in its URL: a teacher copies the link, every student sees the same.
+
+A page lists its controls as ``Param``s (URL name, default, parser) and calls
+``load_link`` before its widgets and ``save_link`` after them. The link is read once per
+session and page; a value that cannot be used falls back to the default with a notice.
+Widget keys are ``f"{page}_{name}"``, so the URL name is the key's suffix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: object
+    parse: Callable[[str], object]
+    """Turns the URL text into a value, or raises ValueError saying what is allowed."""
+
+
+def whole(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueError(f"not a whole number between {lo} and {hi}") from None
+        if not lo <= value <= hi:
+            raise ValueError(f"outside {lo} to {hi}")
+        return value
+
+    return parse
+
+
+def one_of(options: Sequence[object]) -> Callable[[str], object]:
+    by_text = {str(o): o for o in options}
+
+    def parse(text: str) -> object:
+        if text not in by_text:
+            raise ValueError("not one of the choices on this page")
+        return by_text[text]
+
+    return parse
+
+
+def flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError("use 1 for on, 0 for off")
+    return text == "1"
+
+
+def to_text(value: object) -> str:
+    return str(int(value)) if isinstance(value, bool) else str(value)
+
+
+def load_link(page: str, params: Sequence[Param]) -> None:
+    """Apply the page's URL to its widgets, once per session; show what could not be used."""
+    done = f"_{page}_link_loaded"
+    if st.session_state.get(done):
+        return
+    st.session_state[done] = True
+    problems = []
+    for p in params:
+        raw = st.query_params.get(p.name)
+        if raw is None:
+            continue
+        try:
+            st.session_state[f"{page}_{p.name}"] = p.parse(raw)
+        except ValueError as err:
+            problems.append(f"{p.name} = “{raw}” is {err}, so {to_text(p.default)} is used")
+    if problems:
+        st.info("This link had values ConvLab cannot use: " + "; ".join(problems) + ".")
+
+
+def save_link(page: str, params: Sequence[Param], **extra: object) -> None:
+    """Write the page's current control values (and ``extra`` ones) into the URL."""
+    values = {p.name: st.session_state.get(f"{page}_{p.name}") for p in params}
+    values.update(extra)
+    if st.session_state.get("present"):
+        values["present"] = True
+    st.query_params.from_dict({k: to_text(v) for k, v in values.items() if v is not None})
