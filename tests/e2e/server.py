@@ -33,8 +33,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server() -> Iterator[str]:
-    """Yield the base URL of a fresh `streamlit run app.py`; stop it afterwards."""
+def app_process() -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `streamlit run app.py` on a free port; yield its base URL and process."""
     port = free_port()
     command = [
         sys.executable,
@@ -68,13 +68,20 @@ def streamlit_server() -> Iterator[str]:
                     tail = log.read().decode()[-3000:]
                     raise RuntimeError(f"streamlit did not start:\n{tail}")
                 time.sleep(0.3)
-            yield url
+            yield url, proc
         finally:
             proc.terminate()
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextlib.contextmanager
+def streamlit_server() -> Iterator[str]:
+    """Yield the base URL of a fresh `streamlit run app.py`; stop it afterwards."""
+    with app_process() as (url, _):
+        yield url
 
 
 def _healthy(url: str) -> bool:
