@@ -44,6 +44,7 @@ async def student(browser, url: str, photo: Path, moves: int, out: dict) -> None
     page = await context.new_page()
     try:
         await page.goto(f"{url}/edge_detection", timeout=120_000)
+        await page.locator(".convlab-formula").first.wait_for(timeout=120_000)
         await settle(page)
         slider = page.locator('[data-testid="stSlider"]').filter(has_text="Output row i")
         for k in range(moves):

@@ -16,7 +16,14 @@ from cnn_core.filters import (
     box_filter,
     rotated_edge,
 )
-from cnn_core.images import DEFAULT_MAX_PIXELS, downscale, downscale_factor, load_image, to_gray
+from cnn_core.images import (
+    DEFAULT_MAX_PIXELS,
+    downscale,
+    downscale_factor,
+    image_size,
+    load_image,
+    to_gray,
+)
 from cnn_core.network import LECTURE_NETWORK, LENET5_LIKE, Layer, Row, describe
 from cnn_core.pool import POOL_MODES, PoolExplanation, explain_pool, pool2d, relu
 from cnn_core.shapes import (
@@ -55,6 +62,7 @@ __all__ = [
     "downscale_factor",
     "explain_cell",
     "explain_pool",
+    "image_size",
     "load_image",
     "output_size",
     "pad",

@@ -7,6 +7,7 @@ can show as it is.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 
 import numpy as np
@@ -41,7 +42,9 @@ def _to_rgb_array(img: Image.Image) -> np.ndarray:
     return np.asarray(img.convert("RGB"), dtype=np.float32)
 
 
-def load_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+def load_image(
+    data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, max_side: int | None = None
+) -> np.ndarray:
     """Decode image bytes (JPEG, PNG, WebP, BMP, GIF, TIFF, …) into an RGB array.
 
     Applies the EXIF orientation (a phone photo comes out upright); accepts
@@ -52,6 +55,10 @@ def load_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarr
     ----------
     data : bytes, the file's contents
     max_pixels : int, the largest width × height accepted
+    max_side : int, optional
+        A JPEG may then be decoded at 1/2, 1/4 or 1/8 scale (never below ``max_side`` on
+        its longer side): a 12 MP photo decodes in a fraction of the time and memory.
+        Pixels then come from the decoder's DCT scaling, not from a full decode.
 
     Returns
     -------
@@ -82,6 +89,10 @@ def load_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarr
                     f"the image is {width}×{height} = {width * height / 1e6:.1f} MP; "
                     f"the limit is {max_pixels / 1e6:.3g} MP"
                 )
+            if max_side is not None and img.format == "JPEG":
+                scale = max(width, height) / check_int("max_side", max_side, 1)
+                mode = img.mode if img.mode in ("L", "RGB") else "RGB"
+                img.draft(mode, (math.ceil(width / scale), math.ceil(height / scale)))
             img.load()
             img = ImageOps.exif_transpose(img)
             return _to_rgb_array(img)
@@ -97,6 +108,26 @@ def load_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarr
         ) from None
     except (OSError, SyntaxError, EOFError) as err:
         raise ValueError(f"the image file is damaged or incomplete ({err})") from None
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    """``(n_H, n_W)`` of an image as shown (EXIF orientation applied), from its header only.
+
+    Raises ``ValueError`` as ``load_image`` does for a file that is not an image.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+            width, height = img.size
+            turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    except UnidentifiedImageError:
+        raise ValueError(
+            "this file is not an image ConvLab can read: use JPEG, PNG, WebP, BMP, GIF or TIFF"
+        ) from None
+    except (Image.DecompressionBombError, OSError, SyntaxError, EOFError) as err:
+        raise ValueError(f"the image file cannot be read ({err})") from None
+    return (width, height) if turned else (height, width)
 
 
 def to_gray(x: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from cnn_core import (
     SOBEL_VERTICAL,
     VERTICAL_EDGE,
     downscale,
-    downscale_factor,
+    image_size,
     load_image,
     rotated_edge,
     to_gray,
@@ -91,11 +91,15 @@ class PickedFilter:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _photo(digest: str, _data: bytes, max_side: int) -> tuple[np.ndarray, tuple[int, int], int]:
-    """Decode, gray and shrink once per file and working size (hashed by digest, not bytes)."""
-    rgb = load_image(_data)
-    n_H, n_W = rgb.shape[:2]
-    gray = to_gray(rgb)
-    return downscale(gray, max_side), (n_H, n_W), downscale_factor(n_H, n_W, max_side)
+    """Decode, gray and shrink once per file and working size (hashed by digest, not bytes).
+
+    A JPEG is decoded straight at a reduced scale (``load_image(max_side=...)``): a 12 MP
+    photo then needs ~15 MB instead of ~300 MB, which matters with a classroom uploading.
+    """
+    rgb = load_image(_data, max_side=max_side)
+    n_H, n_W = image_size(_data)
+    gray = downscale(to_gray(rgb), max_side)
+    return gray, (n_H, n_W), round(n_W / gray.shape[1])
 
 
 def input_picker(key: str, *, photos: bool = True, max_side: int = 512) -> PickedInput | None:

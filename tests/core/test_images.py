@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
+from PIL import Image
 
-from cnn_core import downscale, downscale_factor, load_image, to_gray
+from cnn_core import downscale, downscale_factor, image_size, load_image, to_gray
 from tests import samples
 
 
@@ -76,3 +77,23 @@ def test_downscale_averages_whole_blocks():
     assert downscale_factor(3000, 4000, 1000) == 4
     assert downscale(x, 10) is not None and downscale(x, 10).shape == (6, 6)
     assert downscale(np.ones((2, 5000)), 100).shape == (1, 2500)  # never below one pixel
+
+
+def test_a_large_jpeg_can_be_decoded_at_reduced_scale():
+    yy, xx = np.mgrid[0:1200, 0:1600]
+    smooth = (np.sin(xx / 90) * 60 + np.cos(yy / 70) * 60 + 128).astype(np.uint8)
+    rgb = Image.fromarray(np.stack([smooth, smooth[::-1], smooth], axis=2))
+    data = samples.encode(rgb, "JPEG", quality=95)
+    assert load_image(data, max_side=500).shape == (600, 800, 3)  # 1/2: 1/4 is below 500
+    fast = load_image(data, max_side=400)
+    assert fast.shape == (300, 400, 3)  # 1/4 scale, exactly 400 wide
+    full = downscale(load_image(data), 400)
+    assert full.shape == fast.shape
+    assert np.abs(fast - full).mean() < 2.0  # DCT scaling against a block mean
+
+
+def test_image_size_reads_the_header_and_turns_for_exif():
+    assert image_size(samples.png_bytes((40, 30))) == (30, 40)
+    assert image_size(samples.exif_rotated_jpeg()) == (40, 30)
+    with pytest.raises(ValueError, match="not an image ConvLab can read"):
+        image_size(samples.not_an_image())
