@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import threading
@@ -24,6 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.browser import FORMULA, photo_12mp
 from tests.e2e.server import CHROMIUM_FLAGS, DONE, app_process
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int, field: str) -> float:
@@ -113,25 +120,27 @@ def main() -> None:
                 sampler = threading.Thread(target=sample, daemon=True)
                 sampler.start()
                 idle = rss_mb(proc.pid, "VmRSS")
+                cpu0 = cpu_seconds(proc.pid)
                 t0 = time.perf_counter()
                 out = asyncio.run(classroom(url, k, photos, args.moves))
                 wall = time.perf_counter() - t0
+                cpu = cpu_seconds(proc.pid) - cpu0
                 stop.set()
                 hwm = rss_mb(proc.pid, "VmHWM")
-            rows.append((k, out, idle, hwm, wall))
+            rows.append((k, out, idle, hwm, wall, cpu))
             for m in out["messages"][:3]:
                 print(f"  K={k}: {m}", file=sys.stderr)
     print(
         "| students | slider p50 ms | slider p95 ms | upload p50 s | upload p95 s | errors "
-        "| server RSS idle → peak MB | wall s |"
+        "| server RSS idle → peak MB | wall s | server CPU s (share of 2 cores) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for k, out, idle, hwm, wall in rows:
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for k, out, idle, hwm, wall, cpu in rows:
         s = np.percentile(out["slider"], [50, 95]) if out["slider"] else [np.nan] * 2
         u = np.percentile(out["upload"], [50, 95]) / 1e3 if out["upload"] else [np.nan] * 2
         print(
             f"| {k} | {s[0]:.0f} | {s[1]:.0f} | {u[0]:.1f} | {u[1]:.1f} | {out['errors']} "
-            f"| {idle:.0f} → {hwm:.0f} | {wall:.0f} |"
+            f"| {idle:.0f} → {hwm:.0f} | {wall:.0f} | {cpu:.0f} ({cpu / wall / 2:.0%}) |"
         )
 
 

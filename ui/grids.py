@@ -7,6 +7,9 @@ images are grey. The current window is outlined on the input, its cell on the ou
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,12 +198,69 @@ def _panel_traces(panel: Panel, text_size: int) -> list:
     return traces
 
 
+class _FigureCache:
+    """Figures built once per process and shared by every session, newest kept.
+
+    A classroom on one link asks for the same figures thirty times; building one costs
+    ~20 ms of Plotly validation. Callers must not change a figure they get: copy it
+    with ``go.Figure(fig)`` first (``ui.widgets.chart`` does, for presentation mode).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[tuple, go.Figure] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: tuple, build) -> go.Figure:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        fig = build()
+        with self._lock:
+            self._items[key] = fig
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return fig
+
+
+_GRIDS = _FigureCache(256)
+_IMAGES = _FigureCache(24)
+
+
+def _array_key(a: np.ndarray) -> tuple:
+    a = np.ascontiguousarray(a)
+    return a.shape, a.dtype.str, hashlib.blake2b(a.tobytes(), digest_size=16).digest()
+
+
 def panels_figure(panels: list[Panel], *, height: int | None = None) -> go.Figure:
     """Several grids side by side in one figure (one chart to draw instead of several).
 
     Each panel has its own square cells, title and overlays; numbers are shown while
-    each panel has at most ``MAX_TEXT_CELLS`` cells.
+    each panel has at most ``MAX_TEXT_CELLS`` cells. The figure is shared (see
+    ``_FigureCache``): do not change it.
     """
+    key = (
+        tuple(
+            (
+                _array_key(p.z),
+                p.kind,
+                p.title,
+                p.window,
+                p.pad,
+                p.marks,
+                p.flags,
+                p.clickable,
+                p.zrange,
+            )
+            for p in panels
+        ),
+        height,
+    )
+    return _GRIDS.get(key, lambda: _build_panels(panels, height))
+
+
+def _build_panels(panels: list[Panel], height: int | None) -> go.Figure:
     count = len(panels)
     side = max(max(np.shape(p.z)) for p in panels)
     text_size = max(9, _text_size(side, side) - 2 * (count - 1))
@@ -310,6 +370,12 @@ def display_peak(z: np.ndarray) -> float:
 
 
 def image_figure(img: np.ndarray, *, kind: str = "gray", title: str = "") -> go.Figure:
+    """A photo or edge map as one PNG image; shared like ``panels_figure``'s figures."""
+    key = (_array_key(np.asarray(img)), kind, title)
+    return _IMAGES.get(key, lambda: _build_image(np.asarray(img), kind, title))
+
+
+def _build_image(img: np.ndarray, kind: str, title: str) -> go.Figure:
     """A photo or edge map drawn as one PNG image (fast), not a heatmap of cells.
 
     The height follows the image's aspect ratio for a column about 420 px wide (two

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core import (
@@ -279,6 +280,7 @@ def chart(fig, key: str, *, alt: str, on_select=None) -> None:
     ``alt`` carries the figure's key numbers for a screen reader (and a search engine).
     """
     if st.session_state.get("present"):
+        fig = go.Figure(fig)  # figures are shared between sessions (ui.grids): copy first
         for trace in fig.data:
             if getattr(trace, "textfont", None) is not None and trace.textfont.size:
                 trace.textfont.size = round(trace.textfont.size * PRESENT_SCALE)

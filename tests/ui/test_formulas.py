@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+from cnn_core import VERTICAL_EDGE, explain_cell
+from cnn_core.examples import LECTURE_6X6, LECTURE_RGB
+from ui.formulas import (
+    factor,
+    grid_text,
+    in_words,
+    number,
+    output_size_formula,
+    products_formula,
+)
+
+
+def test_numbers_as_the_notes_write_them():
+    assert [number(v) for v in (3, -5, 3.75, 2.0, -0.0, 1 / 3)] == [
+        "3",
+        "−5",
+        "3.75",
+        "2",
+        "0",
+        "0.3333",
+    ]
+    assert factor(-1) == "(−1)" and factor(2) == "2"
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((6, 3, 0, 1), "6 + 2·0 − 3 + 1 = 4"),
+        ((6, 3, 1, 1), "6 + 2·1 − 3 + 1 = 6"),
+        ((7, 3, 0, 2), "⌊(7 + 2·0 − 3)/2⌋ + 1 = ⌊4/2⌋ + 1 = 3"),
+        ((6, 3, 1, 2), "⌊(6 + 2·1 − 3)/2⌋ + 1 = ⌊5/2⌋ + 1 = ⌊2.5⌋ + 1 = 3"),
+    ],
+)
+def test_output_size_formula_with_todays_numbers(args, text):
+    assert output_size_formula(*args) == text
+
+
+def test_output_size_formula_refuses_a_filter_that_does_not_fit():
+    with pytest.raises(ValueError, match="does not fit"):
+        output_size_formula(2, 3)
+
+
+def test_products_formula_is_the_lecture_line():
+    cell = explain_cell(LECTURE_6X6, VERTICAL_EDGE, 0, 0)
+    assert products_formula(cell) == (
+        "3×1 + 1×1 + 2×1 + 0×0 + 5×0 + 7×0 + 1×(−1) + 8×(−1) + 2×(−1) = −5"
+    )
+
+
+def test_products_formula_over_a_volume_lists_all_27_channel_by_channel():
+    w = np.repeat(VERTICAL_EDGE[:, :, None], 3, axis=2)
+    text = products_formula(explain_cell(LECTURE_RGB, w, 0, 0))
+    assert text.count("×") == 27
+    assert text.startswith("3×1 + 1×1 + 2×1")  # red column first, as the 6×6
+    assert "(−1) + 3×1 + 0×1 + 1×1 + 1×0" in text  # then green: the transpose
+
+
+def test_big_counts_in_words():
+    assert in_words(3_000_000_000) == "3 billion"
+    assert in_words(14_450_688) == "14.5 million"
+    assert in_words(456) == "456"
+
+
+def test_grid_text_lists_small_grids_and_summarises_large_ones():
+    assert grid_text("Output", np.array([[-5, 1], [0, 2]])) == "Output: −5 1 / 0 2"
+    assert grid_text("Map", np.arange(100).reshape(10, 10)) == ("Map, 10×10, values from 0 to 99")
