@@ -6,7 +6,7 @@ from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
 from ui.formulas import grid_text, number, products_formula
 from ui.grids import Box, display_peak, grid_figure, image_figure
-from ui.links import Param, load_link, one_of, save_link, whole
+from ui.links import Param, one_of, save_link, whole
 from ui.widgets import (
     EDGE_KINDS as EDGE_KIND_NAMES,
 )
@@ -23,7 +23,7 @@ from ui.widgets import (
     formula,
     input_picker,
     parse_weights,
-    style,
+    setup_page,
     weights_text,
 )
 
@@ -172,8 +172,7 @@ LINK = [
     Param("view", next(iter(VIEWS)), one_of(list(VIEWS))),
 ]
 
-style(KEY)
-load_link(KEY, LINK)
+setup_page(KEY, LINK)
 st.title("Edge detection")
 st.write(
     "A filter is a small grid of weights. Slide it over the image: at each position, "

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from ui.links import load_link, save_link
-from ui.widgets import style
+from ui.links import save_link
+from ui.widgets import setup_page
 
-style("home")
-load_link("home", [])
+setup_page("home")
 
 st.title("ConvLab")
 st.write(

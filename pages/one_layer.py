@@ -19,8 +19,8 @@ from cnn_core import (
 from cnn_core.examples import LECTURE_RGB
 from ui.formulas import grid_text, number
 from ui.grids import Panel, panels_figure
-from ui.links import Param, load_link, one_of, save_link, whole
-from ui.widgets import chart, formula, style
+from ui.links import Param, one_of, save_link, whole
+from ui.widgets import chart, formula, setup_page
 
 KEY = "layer"
 PRESETS = {"The lecture's 39×39×3 network": LECTURE_NETWORK, "LeNet-5-like": LENET5_LIKE}
@@ -79,8 +79,7 @@ LINK = [
     Param("preset", next(iter(PRESETS)), one_of(list(PRESETS))),
 ]
 
-style(KEY)
-load_link(KEY, LINK)
+setup_page(KEY, LINK)
 st.title("One layer of a CNN")
 st.latex(r"a^{[l]} = g\left(a^{[l-1]} * W^{[l]} + b^{[l]}\right)")
 st.write(

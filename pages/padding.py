@@ -6,8 +6,8 @@ from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
 from cnn_core.examples import lecture_image
 from ui.formulas import grid_text, output_size_formula
 from ui.grids import Panel, panels_figure
-from ui.links import Param, load_link, one_of, save_link, whole
-from ui.widgets import chart, formula, style
+from ui.links import Param, one_of, save_link, whole
+from ui.widgets import chart, formula, setup_page
 
 KEY = "padding"
 MODES = ["valid (p = 0)", "same", "choose p"]
@@ -19,8 +19,7 @@ LINK = [
     Param("p", 1, whole(0, 3)),
 ]
 
-style(KEY)
-load_link(KEY, LINK)
+setup_page(KEY, LINK)
 st.title("Padding")
 st.write(
     "Without padding an n×n image shrinks to (n − f + 1)×(n − f + 1) at every layer, and a "

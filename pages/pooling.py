@@ -18,8 +18,8 @@ from cnn_core import (
 from cnn_core.examples import LECTURE_RGB, POOL_AVERAGE_4X4, POOL_MAX_4X4
 from ui.formulas import grid_text, number
 from ui.grids import Box, Panel, image_figure, panels_figure
-from ui.links import Param, load_link, one_of, save_link, whole
-from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, style
+from ui.links import Param, one_of, save_link, whole
+from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, setup_page
 
 KEY = "pool"
 MODES = {"max": "Max pooling", "average": "Average pooling"}
@@ -45,8 +45,7 @@ LINK = [
     Param("j", 0, whole(0, 7)),
 ]
 
-style(KEY)
-load_link(KEY, LINK)
+setup_page(KEY, LINK)
 st.title("Pooling")
 st.write(
     "A pooling layer slides an f×f window with stride s over each channel and keeps one "

@@ -7,8 +7,8 @@ from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
 from ui.formulas import grid_text, number, output_size_formula
 from ui.grids import Box, Panel, grid_figure, panels_figure
-from ui.links import Param, load_link, save_link, whole
-from ui.widgets import chart, formula, style
+from ui.links import Param, save_link, whole
+from ui.widgets import chart, formula, setup_page
 
 KEY = "stride"
 LECTURE_PRESETS = {
@@ -36,8 +36,7 @@ LINK = [
     Param("step", 0, whole(0, 200)),
 ]
 
-style(KEY)
-load_link(KEY, LINK)
+setup_page(KEY, LINK)
 st.title("Stride")
 st.write(
     "With stride s the window jumps s cells at a time, across and down. Fewer positions "

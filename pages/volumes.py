@@ -7,8 +7,8 @@ from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d, explain_cell, load_
 from cnn_core.examples import LECTURE_RGB
 from ui.formulas import grid_text, products_formula
 from ui.grids import Box, Panel, panels_figure
-from ui.links import Param, load_link, one_of, save_link, whole
-from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, style
+from ui.links import Param, one_of, save_link, whole
+from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, setup_page
 
 KEY = "volumes"
 CHANNELS = ("red", "green", "blue")
@@ -70,8 +70,7 @@ LINK = [
     Param("k", 0, whole(0, 1)),
 ]
 
-style(KEY)
-load_link(KEY, LINK)
+setup_page(KEY, LINK)
 st.title("Convolution over volumes")
 st.write(
     "A colour image is n×n×3: one grid per channel. Its filter is f×f×3, one slice per "

@@ -8,8 +8,8 @@ from cnn_core import VERTICAL_EDGE, conv2d, conv_params, dense_weights, output_s
 from cnn_core.examples import lecture_image
 from ui.formulas import grid_text, in_words
 from ui.grids import Box, Panel, panels_figure
-from ui.links import Param, load_link, one_of, save_link, whole
-from ui.widgets import cell_click_handler, cell_picker, chart, formula, style
+from ui.links import Param, one_of, save_link, whole
+from ui.widgets import cell_click_handler, cell_picker, chart, formula, setup_page
 
 KEY = "why"
 SIZES = {"64×64×3": 64, "32×32×3": 32, "256×256×3": 256, "1000×1000×3": 1000}
@@ -30,8 +30,7 @@ LINK = [
     Param("j", 0, whole(0, 5)),
 ]
 
-style(KEY)
-load_link(KEY, LINK)
+setup_page(KEY, LINK)
 st.title("Why convolutions?")
 st.write(
     "Flatten an image and connect every pixel to every unit, and the weights explode with "

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from cnn_core import (
     to_gray,
 )
 from cnn_core.examples import BRIGHT_TO_DARK, CHECKER, DARK_TO_BRIGHT, LECTURE_6X6
+from ui.links import Param, load_link
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
@@ -322,12 +324,12 @@ _PRESENTATION_CSS = """
 """
 
 
-def style(page: str) -> None:
-    """Every page's first call: the deep-link fix, presentation mode, and CSS.
+def setup_page(page: str, link: Sequence[Param] = ()) -> None:
+    """Every page's first call: the deep-link fix, presentation mode, CSS, and the link.
 
-    ``page`` is the page's key prefix: a link opened on it may ask for presentation
-    mode (``present=1``), applied before the toggle exists, with the page's other
-    link values (``ui.links.load_link``).
+    ``page`` is the page's key prefix and ``link`` its controls as ``ui.links.Param``s:
+    a link opened on the page sets them (``ui.links.load_link``), and may ask for
+    presentation mode (``present=1``), applied before the toggle exists.
     """
     _leave_pages_directory_mode()
     if not st.session_state.get(f"_{page}_link_loaded") and st.query_params.get("present") == "1":
@@ -346,3 +348,4 @@ def style(page: str) -> None:
         </style>""",
         unsafe_allow_html=True,
     )
+    load_link(page, link)
