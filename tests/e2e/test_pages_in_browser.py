@@ -149,8 +149,10 @@ def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(browser):
     """The first visitor of a new server opens a shared /stride link (see docs/decisions.md)."""
     with streamlit_server() as url:
         page = browser.new_page()
-        page.goto(f"{url}/stride")
+        page.goto(f"{url}/stride?n=9&s=3")
         wait_for_run(page)
+        page.locator(".convlab-formula").first.wait_for()
+        assert formula_text(page) == "⌊(9 + 2·0 − 3)/3⌋ + 1 = ⌊6/3⌋ + 1 = 3"
         links = [
             t.split("\n")[-1]
             for t in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
