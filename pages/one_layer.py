@@ -103,21 +103,23 @@ st.caption(
 ranges = [
     (-float(np.abs(z[..., k]).max() or 1), float(np.abs(z[..., k]).max() or 1)) for k in (0, 1)
 ]
-chart(
-    panels_figure(
-        [
-            Panel(z[..., 0], title=f"z₀ = a * W₀ + ({number(b0)})", zrange=ranges[0]),
-            Panel(a[..., 0], title="a₀ = ReLU(z₀)", zrange=ranges[0]),
-            Panel(z[..., 1], title=f"z₁ = a * W₁ + ({number(b1)})", zrange=ranges[1]),
-            Panel(a[..., 1], title="a₁ = ReLU(z₁)", zrange=ranges[1]),
-        ]
-    ),
-    key=f"{KEY}_chart",
-    alt="; ".join(
-        grid_text(n, v)
-        for n, v in (("z0", z[..., 0]), ("a0", a[..., 0]), ("z1", z[..., 1]), ("a1", a[..., 1]))
-    ),
-)
+# One chart per filter, side by side on a laptop, one under the other on a phone.
+for column, k, b in zip(st.columns(2), (0, 1), (b0, b1), strict=True):
+    with column:
+        chart(
+            panels_figure(
+                [
+                    Panel(
+                        z[..., k],
+                        title=f"z{'₀₁'[k]} = a * W{'₀₁'[k]} + ({number(b)})",
+                        zrange=ranges[k],
+                    ),
+                    Panel(a[..., k], title=f"a{'₀₁'[k]} = ReLU(z{'₀₁'[k]})", zrange=ranges[k]),
+                ]
+            ),
+            key=f"{KEY}_chart_{k}",
+            alt=grid_text(f"z{k}", z[..., k]) + "; " + grid_text(f"a{k}", a[..., k]),
+        )
 formula(f"{'×'.join(map(str, x.shape))} → {'×'.join(map(str, a.shape))}", label="Shapes:")
 
 st.subheader("Parameters of a conv layer")

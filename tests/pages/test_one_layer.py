@@ -12,11 +12,12 @@ def table(at):
 
 def test_bias_then_relu_per_filter():
     at = open_page(PAGE)
-    z0, a0, z1, a1 = heatmaps(at, "layer_chart")
+    z0, a0 = heatmaps(at, "layer_chart_0")
+    z1, a1 = heatmaps(at, "layer_chart_1")
     np.testing.assert_array_equal(a0, relu(z0))
     np.testing.assert_array_equal(a1, relu(z1))
     at.slider(key="layer_b0").set_value(7).run()
-    z0_new = heatmaps(at, "layer_chart")[0]
+    z0_new = heatmaps(at, "layer_chart_0")[0]
     np.testing.assert_array_equal(z0_new, z0 + 7)
     assert formulas(at)[0] == "6×6×3 → 4×4×2"
 
