@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
-from ui.formulas import grid_text, number, products_formula
+from ui.formulas import number, products_formula
 from ui.grids import Box, display_peak, grid_figure, image_figure
 from ui.links import Param, one_of, save_link, whole
 from ui.widgets import (
@@ -58,13 +58,11 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
                 window=Box(cell.top, cell.left, f, f),
             ),
             key=f"{KEY}_input_chart",
-            alt=grid_text(f"Input {x.shape[0]}×{x.shape[1]}", x),
         )
     with middle:
         chart(
             grid_figure(w, kind="signed", title=f"Filter {f}×{f}"),
             key=f"{KEY}_filter_chart",
-            alt=grid_text(f"Filter {f}×{f}", w),
         )
     with right:
         chart(
@@ -76,7 +74,6 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
                 clickable=True,
             ),
             key=f"{KEY}_chart",
-            alt=grid_text(f"Output {out.shape[0]}×{out.shape[1]}", out),
             on_select=cell_click_handler(KEY),
         )
         st.caption("Click an output cell to explain it.")
@@ -94,7 +91,6 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
             chart(
                 grid_figure(conv2d(x, w[::-1, ::-1]), kind="signed", title="Filter flipped"),
                 key=f"{KEY}_flipped_chart",
-                alt=grid_text("Output with the filter flipped", conv2d(x, w[::-1, ::-1])),
             )
 
 
@@ -128,14 +124,12 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
         chart(
             image_figure(gray, kind="gray", title="Grayscale input"),
             key=f"{KEY}_photo_chart",
-            alt=grid_text("Grayscale input", gray),
         )
     with right:
         z = maps[filt.label]
         chart(
             image_figure(z, kind=view, title=filt.label),
             key=f"{KEY}_map_chart",
-            alt=grid_text(filt.label, z),
         )
         st.caption(
             f"Output {z.shape[1]}×{z.shape[0]}, values from {number(round(z.min()))} to "
@@ -147,7 +141,6 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
             chart(
                 image_figure(maps[name], kind=view, title=name),
                 key=f"{KEY}_{name.split()[0].lower()}_chart",
-                alt=grid_text(name, maps[name]),
             )
     st.caption(filt.sign)
 

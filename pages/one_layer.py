@@ -17,7 +17,7 @@ from cnn_core import (
     relu,
 )
 from cnn_core.examples import LECTURE_RGB
-from ui.formulas import grid_text, number
+from ui.formulas import number
 from ui.grids import Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
 from ui.widgets import chart, formula, setup_page
@@ -118,7 +118,6 @@ for column, k, b in zip(st.columns(2), (0, 1), (b0, b1), strict=True):
                 ]
             ),
             key=f"{KEY}_chart_{k}",
-            alt=grid_text(f"z{k}", z[..., k]) + "; " + grid_text(f"a{k}", a[..., k]),
         )
 formula(f"{'×'.join(map(str, x.shape))} → {'×'.join(map(str, a.shape))}", label="Shapes:")
 

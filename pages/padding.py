@@ -4,8 +4,8 @@ import streamlit as st
 
 from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
 from cnn_core.examples import lecture_image
-from ui.formulas import grid_text, output_size_formula
-from ui.grids import Panel, panels_figure
+from ui.formulas import output_size_formula
+from ui.grids import Panel, padded_panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
 from ui.widgets import chart, formula, setup_page
 
@@ -62,10 +62,9 @@ formula(output_size_formula(n, f, p), label="Output size n + 2p − f + 1 =")
 chart(
     panels_figure(
         [
-            Panel(
+            padded_panel(
                 padded,
-                kind="gray",
-                pad=p,
+                p,
                 title=f"Input {n}×{n}, padded to {padded.shape[0]}×{padded.shape[1]}"
                 if p
                 else f"Input {n}×{n}, no padding",
@@ -74,7 +73,6 @@ chart(
         ]
     ),
     key=f"{KEY}_chart",
-    alt=grid_text("Padded input", padded) + "; " + grid_text("Output", out),
 )
 st.caption(
     (f"The washed-out border is the padding: {p} ring{'s' * (p > 1)} of zeros. " if p else "")
@@ -93,7 +91,6 @@ if f <= n:
             ]
         ),
         key=f"{KEY}_usage_chart",
-        alt=grid_text("Windows per pixel", counts_p),
     )
     st.caption(
         f"No padding: corner {counts[0, 0]} window, centre up to {counts.max()}; edge pixels "
@@ -103,7 +100,6 @@ else:
     chart(
         panels_figure([Panel(counts_p, kind="count", title=f"Padding p = {p}")]),
         key=f"{KEY}_usage_chart",
-        alt=grid_text("Windows per pixel", counts_p),
     )
     st.info(f"Without padding a {f}×{f} filter does not fit a {n}×{n} image at all.")
 

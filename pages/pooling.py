@@ -16,7 +16,7 @@ from cnn_core import (
     to_gray,
 )
 from cnn_core.examples import LECTURE_RGB, POOL_AVERAGE_4X4, POOL_MAX_4X4
-from ui.formulas import grid_text, number
+from ui.formulas import number
 from ui.grids import Box, Panel, image_figure, panels_figure
 from ui.links import Param, one_of, save_link, whole
 from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, setup_page
@@ -92,7 +92,6 @@ chart(
         ]
     ),
     key=f"{KEY}_chart",
-    alt=grid_text("Input", x) + "; " + grid_text("Pooled", out),
     on_select=cell_click_handler(KEY),
 )
 values = ", ".join(number(v) for v in cell.window.ravel())
@@ -125,7 +124,6 @@ if vol is not None:
                 ]
             ),
             key=f"{KEY}_{name.lower()}_volume_chart",
-            alt="; ".join(grid_text(f"{name}, {CHANNELS[k]}", volume[..., k]) for k in range(3)),
         )
     formula(f"6×6×3 → {vol.shape[0]}×{vol.shape[1]}×{vol.shape[2]}", label="Shapes:")
     st.caption("The number of channels n_c does not change: each is pooled separately.")
@@ -147,7 +145,6 @@ for row in (names[:2], names[2:]):
             chart(
                 image_figure(img, kind=kinds[name], title=titles[name]),
                 key=f"{KEY}_{name}_photo",
-                alt=grid_text(titles[name], img),
             )
             st.caption(f"{img.shape[0]}×{img.shape[1]}")
 save_link(KEY, LINK)

@@ -5,8 +5,8 @@ import streamlit as st
 
 from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
-from ui.formulas import grid_text, number, output_size_formula
-from ui.grids import Box, Panel, grid_figure, panels_figure
+from ui.formulas import number, output_size_formula
+from ui.grids import Box, Panel, grid_figure, padded_panel, panels_figure
 from ui.links import Param, save_link, whole
 from ui.widgets import chart, formula, setup_page
 
@@ -109,10 +109,9 @@ def stepper() -> None:
     chart(
         panels_figure(
             [
-                Panel(
+                padded_panel(
                     padded,
-                    kind="gray",
-                    pad=p,
+                    p,
                     window=Box(top, left, f, f),
                     marks=tuple(starts),
                     flags=tuple(never),
@@ -122,7 +121,6 @@ def stepper() -> None:
             ]
         ),
         key=f"{KEY}_chart",
-        alt=grid_text("Padded input", padded) + "; " + grid_text("Output", out),
     )
     st.caption(
         "Blue dots: where each window starts. Amber: the current window and its output cell."
@@ -143,7 +141,6 @@ chart(
         title=f"Windows using each pixel of the {n}×{n} image",
     ),
     key=f"{KEY}_usage_chart",
-    alt=grid_text("Windows per pixel", counts),
 )
 if missed:
     st.warning(

@@ -5,7 +5,7 @@ import streamlit as st
 
 from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d, explain_cell, load_image
 from cnn_core.examples import LECTURE_RGB
-from ui.formulas import grid_text, products_formula
+from ui.formulas import products_formula
 from ui.grids import Box, Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
 from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, setup_page
@@ -111,7 +111,6 @@ chart(
         ]
     ),
     key=f"{KEY}_input_chart",
-    alt="; ".join(grid_text(f"Input, {CHANNELS[c]}", x[..., c]) for c in range(n_c)),
 )
 chart(
     panels_figure(
@@ -122,7 +121,6 @@ chart(
         height=260,
     ),
     key=f"{KEY}_filter_chart",
-    alt="; ".join(grid_text(f"Filter {k}, {CHANNELS[c]}", w[..., c, k]) for c in range(n_c)),
 )
 chart(
     panels_figure(
@@ -138,7 +136,6 @@ chart(
         ]
     ),
     key=f"{KEY}_chart",
-    alt="; ".join(grid_text(f"Output channel {m}", out[..., m]) for m in range(n_f)),
     on_select=cell_click_handler(KEY),
 )
 formula(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from cnn_core import VERTICAL_EDGE, conv2d, conv_params, dense_weights, output_size
 from cnn_core.examples import lecture_image
-from ui.formulas import grid_text, in_words
+from ui.formulas import in_words
 from ui.grids import Box, Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
 from ui.widgets import cell_click_handler, cell_picker, chart, formula, setup_page
@@ -107,7 +107,6 @@ chart(
         ]
     ),
     key=f"{KEY}_chart",
-    alt=grid_text("Input 8×8", x) + "; " + grid_text("Output", out),
     on_select=cell_click_handler(KEY),
 )
 st.caption(

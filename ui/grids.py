@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from ui.formulas import number
+from ui.formulas import grid_text, number
 
 MAX_TEXT_CELLS = 20 * 20
 """Grids with more cells than this are drawn without numbers (text costs ~3 KB a cell)."""
@@ -313,7 +313,14 @@ def _build_panels(panels: list[Panel], height: int | None) -> go.Figure:
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
     )
+    # The text alternative travels with the figure (ui.widgets.chart reads it).
+    fig.update_layout(meta={"alt": "; ".join(grid_text(p.title or "Grid", p.z) for p in panels)})
     return fig
+
+
+def padded_panel(padded: np.ndarray, p: int, title: str, **overlays) -> Panel:
+    """The padded input of the padding and stride pages: grey, its zero border washed."""
+    return Panel(padded, kind="gray", pad=p, title=title, **overlays)
 
 
 def grid_figure(z: np.ndarray, *, height: int | None = None, **panel) -> go.Figure:
@@ -392,4 +399,5 @@ def _build_image(img: np.ndarray, kind: str, title: str) -> go.Figure:
     fig.update_xaxes(showticklabels=False, ticks="", showgrid=False)
     fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, constraintoward="top")
     fig.update_traces(hovertemplate="row %{y}, column %{x}<extra></extra>")
+    fig.update_layout(meta={"alt": grid_text(title or "Image", img)})
     return fig

@@ -275,12 +275,16 @@ PRESENT_SCALE = 1.3
 """Presentation mode multiplies figure text by this: numbers read from the back row."""
 
 
-def chart(fig, key: str, *, alt: str, on_select=None) -> None:
+def chart(fig, key: str, *, alt: str | None = None, on_select=None) -> None:
     """Show a figure the ConvLab way: no Plotly toolbar, a text alternative, big in
     presentation mode; clicks reach ``on_select``.
 
-    ``alt`` carries the figure's key numbers for a screen reader (and a search engine).
+    ``alt`` carries the figure's key numbers for a screen reader; figures from
+    ``ui.grids`` bring their own (every grid's numbers), others must pass one.
     """
+    alt = alt or (fig.layout.meta or {}).get("alt")
+    if not alt:
+        raise ValueError(f"chart {key!r} needs a text alternative (alt=...)")
     if st.session_state.get("present"):
         fig = go.Figure(fig)  # figures are shared between sessions (ui.grids): copy first
         for trace in fig.data:

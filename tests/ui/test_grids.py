@@ -97,3 +97,20 @@ def test_image_figure_is_one_png_and_follows_the_aspect():
     fig = image_figure(np.zeros((100, 200)), kind="gray", title="t")
     assert fig.data[0].type == "image" and fig.data[0].source.startswith("data:image/png")
     assert fig.layout.height == int(420 * 100 / 200 + 44)
+
+
+def test_grid_figures_carry_their_text_alternative():
+    fig = panels_figure([Panel(np.array([[1, -2]]), title="Filter"), Panel(np.ones((1, 1)))])
+    assert fig.layout.meta["alt"] == "Filter: 1 −2; Grid: 1"
+    assert image_figure(np.zeros((50, 60)), title="Map").layout.meta["alt"] == (
+        "Map, 50×60, values from 0 to 0"
+    )
+
+
+def test_a_chart_without_a_text_alternative_is_refused():
+    import pytest
+
+    from ui.widgets import chart
+
+    with pytest.raises(ValueError, match="needs a text alternative"):
+        chart(go.Figure(go.Bar(x=[1], y=[2])), "bars")
