@@ -5,6 +5,8 @@ bank ``(f, f, n_c, n_f)``. Every wrong input raises ``ValueError`` naming the nu
 """
 
 from cnn_core.conv import CellExplanation, conv2d, explain_cell, pad
+from cnn_core.digits import Digits, load_digits, split_digits
+from cnn_core.export import to_pytorch
 from cnn_core.filters import (
     EDGE_KINDS,
     HORIZONTAL_EDGE,
@@ -49,6 +51,7 @@ __all__ = [
     "SOBEL_VERTICAL",
     "VERTICAL_EDGE",
     "CellExplanation",
+    "Digits",
     "Layer",
     "PoolExplanation",
     "Row",
@@ -63,6 +66,7 @@ __all__ = [
     "explain_cell",
     "explain_pool",
     "image_size",
+    "load_digits",
     "load_image",
     "output_size",
     "pad",
@@ -71,6 +75,8 @@ __all__ = [
     "resolve_padding",
     "rotated_edge",
     "same_padding",
+    "split_digits",
     "to_gray",
+    "to_pytorch",
     "usage_count",
 ]
