@@ -5,7 +5,8 @@ import streamlit as st
 from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
 from ui.formulas import number, products_formula
-from ui.grids import Box, display_peak, grid_figure, image_figure
+from ui.grids import display_peak, grid_figure, image_figure
+from ui.linked_grid import Grid, conv_terms, linked_grid
 from ui.links import Param, one_of, save_link, whole
 from ui.widgets import (
     EDGE_KINDS as EDGE_KIND_NAMES,
@@ -16,8 +17,6 @@ from ui.widgets import (
     MAX_CUSTOM_F,
     PickedFilter,
     PickedInput,
-    cell_click_handler,
-    cell_picker,
     chart,
     filter_picker,
     formula,
@@ -36,6 +35,18 @@ VIEWS = {
 }
 
 
+def pin_cell(_group: int, i: int, j: int) -> None:
+    st.session_state[f"{KEY}_i"], st.session_state[f"{KEY}_j"] = i, j
+
+
+def pinned_cell(n_rows: int, n_cols: int) -> tuple[int, int]:
+    """The committed output cell, moved inside the output if the output shrank."""
+    i = min(st.session_state.get(f"{KEY}_i", 0), n_rows - 1)
+    j = min(st.session_state.get(f"{KEY}_j", 0), n_cols - 1)
+    st.session_state[f"{KEY}_i"], st.session_state[f"{KEY}_j"] = i, j
+    return i, j
+
+
 def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
     x, w = picked.image, filt.kernel
     try:
@@ -43,40 +54,23 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
     except ValueError as err:
         st.error(f"This filter cannot slide over this image: {err}.")
         return
-    i, j = cell_picker(KEY, *out.shape)
-    cell = explain_cell(x, w, i, j)
+    i, j = pinned_cell(*out.shape)
     f = w.shape[0]
-    # Three charts, not one three-panel figure: one figure was ~40 ms faster to redraw,
-    # but on a phone its 13 columns of cells were too narrow for "−10".
-    left, middle, right = st.columns([6, 3.4, 5])
-    with left:
-        chart(
-            grid_figure(
-                x,
-                kind="gray",
-                title=f"Input {x.shape[0]}×{x.shape[1]}",
-                window=Box(cell.top, cell.left, f, f),
-            ),
-            key=f"{KEY}_input_chart",
-        )
-    with middle:
-        chart(
-            grid_figure(w, kind="signed", title=f"Filter {f}×{f}"),
-            key=f"{KEY}_filter_chart",
-        )
-    with right:
-        chart(
-            grid_figure(
-                out,
-                kind="signed",
-                title=f"Output {out.shape[0]}×{out.shape[1]}",
-                window=Box(i, j),
-                clickable=True,
-            ),
-            key=f"{KEY}_chart",
-            on_select=cell_click_handler(KEY),
-        )
-        st.caption("Click an output cell to explain it.")
+    linked_grid(
+        f"{KEY}_grid",
+        [
+            Grid(x, f"Input {x.shape[0]}×{x.shape[1]}", kind="gray"),
+            Grid(w, f"Filter {f}×{f}", role="filter", name="Filter"),
+            Grid(out, f"Output {out.shape[0]}×{out.shape[1]}", role="output", name="Output cell"),
+        ],
+        f=f,
+        terms={0: conv_terms(x, w)},
+        pin=(0, i, j),
+        on_pin=pin_cell,
+        hint="Point at, drag over or arrow-key through the output: the window follows. "
+        "Click or press Enter to explain a cell below.",
+    )
+    cell = explain_cell(x, w, i, j)
     formula(products_formula(cell), label=f"Output cell ({i}, {j}) =")
     st.caption(filt.sign)
     with st.expander("Why isn't the filter flipped?"):
@@ -171,19 +165,28 @@ st.write(
     "A filter is a small grid of weights. Slide it over the image: at each position, "
     "multiply the numbers under it by the weights and add them up. Large sums mark edges."
 )
-controls = st.columns(2)
-with controls[0]:
-    # The working size slider sits with the photo; its last value decides the decode.
-    picked = input_picker(KEY, max_side=st.session_state.get(f"{KEY}_size", 512))
-with controls[1]:
-    filt = filter_picker(KEY)
 
-if picked is not None and filt is not None:
-    if picked.is_photo:
-        show_photo(picked, filt)
-    else:
-        show_grids(picked, filt)
 
+@st.fragment
+def lesson() -> None:
+    """Controls, grids and the link: a changed control reruns only this part."""
+    controls = st.columns(2)
+    with controls[0]:
+        # The working size slider sits with the photo; its last value decides the decode.
+        picked = input_picker(KEY, max_side=st.session_state.get(f"{KEY}_size", 512))
+    with controls[1]:
+        filt = filter_picker(KEY)
+    if picked is not None and filt is not None:
+        if picked.is_photo:
+            show_photo(picked, filt)
+        else:
+            show_grids(picked, filt)
+    custom = filt is not None and filt.label.startswith("Custom")
+    weights = weights_text(filt.kernel) if custom else None
+    save_link(KEY, [p for p in LINK if p.name != "w"], w=weights)
+
+
+lesson()
 lecture = conv2d(LECTURE_6X6, VERTICAL_EDGE)
 step_up, step_down = conv2d(BRIGHT_TO_DARK, VERTICAL_EDGE), conv2d(DARK_TO_BRIGHT, VERTICAL_EDGE)
 with st.expander("What the lecture says"):
@@ -199,6 +202,3 @@ with st.expander("What the lecture says"):
         "network finds filters that suit its task better than any hand-designed one.\n"
         "- Filter sizes are usually odd: 1×1, 3×3, 5×5, 9×9."
     )
-
-custom = filt is not None and filt.label.startswith("Custom")
-save_link(KEY, [p for p in LINK if p.name != "w"], w=weights_text(filt.kernel) if custom else None)

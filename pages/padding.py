@@ -4,8 +4,10 @@ import streamlit as st
 
 from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
 from cnn_core.examples import lecture_image
-from ui.formulas import output_size_formula
-from ui.grids import Panel, padded_panel, panels_figure
+from cnn_core.windows import windows
+from ui.formulas import output_size_formula, sum_formula
+from ui.grids import Panel, panels_figure
+from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.widgets import chart, formula, setup_page
 
@@ -17,6 +19,8 @@ LINK = [
     Param("f", 3, whole(1, 7)),
     Param("mode", MODES[1], one_of(MODES)),
     Param("p", 1, whole(0, 3)),
+    Param("i", 0, whole(0, 17)),
+    Param("j", 0, whole(0, 17)),
 ]
 
 setup_page(KEY, LINK)
@@ -25,83 +29,106 @@ st.write(
     "Without padding an n×n image shrinks to (n − f + 1)×(n − f + 1) at every layer, and a "
     "corner pixel is seen by one window only. Padding adds p rings of zeros around it."
 )
-c1, c2, c3 = st.columns(3)
-with c1:
-    n = st.slider("Image size n", 1, 12, 6, key=f"{KEY}_n")
-with c2:
-    f = st.slider("Filter size f", 1, 7, 3, key=f"{KEY}_f")
-with c3:
-    mode = st.radio("Padding", MODES, index=1, key=f"{KEY}_mode", horizontal=True)
-    if mode == "choose p":
-        p = st.slider("Padding p", 0, 3, 1, key=f"{KEY}_p")
-    elif mode == "same":
-        try:
-            p = same_padding(f)
-        except ValueError as err:
-            st.warning(
-                f"{err}. With an even filter the {f - 1} zeros that keep the size would go "
-                f"{f // 2} on one side and {f // 2 - 1} on the other, so the output would "
-                "drift by half a pixel, and the filter has no centre pixel. That is why "
-                "filters are usually odd. Showing p = 0 instead."
-            )
+
+
+@st.fragment
+def lesson() -> None:
+    """Controls, grids and the link: a changed control reruns only this part."""
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        n = st.slider("Image size n", 1, 12, 6, key=f"{KEY}_n")
+    with c2:
+        f = st.slider("Filter size f", 1, 7, 3, key=f"{KEY}_f")
+    with c3:
+        mode = st.radio("Padding", MODES, index=1, key=f"{KEY}_mode", horizontal=True)
+        if mode == "choose p":
+            p = st.slider("Padding p", 0, 3, 1, key=f"{KEY}_p")
+        elif mode == "same":
+            try:
+                p = same_padding(f)
+            except ValueError as err:
+                st.warning(
+                    f"{err}. With an even filter the {f - 1} zeros that keep the size would go "
+                    f"{f // 2} on one side and {f // 2 - 1} on the other, so the output would "
+                    "drift by half a pixel, and the filter has no centre pixel. That is why "
+                    "filters are usually odd. Showing p = 0 instead."
+                )
+                p = 0
+        else:
             p = 0
-    else:
-        p = 0
 
-save_link(KEY, LINK)  # before any early stop, so the link always matches the controls
-x = lecture_image(n)
-padded = pad(x, p)
-try:
-    out = conv2d(x, box_filter(f), padding=p)
-except ValueError as err:
-    st.error(f"{err}. Make the filter smaller or add padding.")
-    st.stop()
-
-formula(output_size_formula(n, f, p), label="Output size n + 2p − f + 1 =")
-# One figure per row of grids: each chart costs the browser ~60 ms to draw.
-chart(
-    panels_figure(
+    x = lecture_image(n)
+    padded = pad(x, p)
+    try:
+        out = conv2d(x, box_filter(f), padding=p)
+    except ValueError as err:
+        save_link(KEY, LINK)
+        st.error(f"{err}. Make the filter smaller or add padding.")
+        return
+    i, j = pinned_cell(KEY, *out.shape)
+    save_link(KEY, LINK)
+    formula(output_size_formula(n, f, p), label="Output size n + 2p − f + 1 =")
+    title = (
+        f"Input {n}×{n}, padded to {padded.shape[0]}×{padded.shape[1]}"
+        if p
+        else (f"Input {n}×{n}, no padding")
+    )
+    linked_grid(
+        f"{KEY}_grid",
         [
-            padded_panel(
-                padded,
-                p,
-                title=f"Input {n}×{n}, padded to {padded.shape[0]}×{padded.shape[1]}"
-                if p
-                else f"Input {n}×{n}, no padding",
+            Grid(padded, title, kind="gray", pad=p),
+            Grid(
+                out,
+                f"Output {out.shape[0]}×{out.shape[1]}",
+                role="output",
+                kind="count",
+                name="Output cell",
             ),
-            Panel(out, kind="count", title=f"Output {out.shape[0]}×{out.shape[1]}"),
-        ]
-    ),
-    key=f"{KEY}_chart",
-)
-st.caption(
-    (f"The washed-out border is the padding: {p} ring{'s' * (p > 1)} of zeros. " if p else "")
-    + f"Each output cell is the sum of its {f}×{f} window (an all-ones filter)."
-)
-
-st.subheader("How many windows see each pixel?")
-counts_p = usage_count(n, f, p)
-if f <= n:
-    counts = usage_count(n, f)
-    chart(
-        panels_figure(
-            [
-                Panel(counts, kind="count", title="No padding"),
-                Panel(counts_p, kind="count", title=f"Padding p = {p}"),
-            ]
-        ),
-        key=f"{KEY}_usage_chart",
+        ],
+        f=f,
+        formula="sum",
+        terms={0: conv_terms(padded, box_filter(f))[..., 0]},
+        pin=(0, i, j),
+        on_pin=pin_to(KEY),
+        hint="Point at an output cell to see its window; point at an input pixel to see "
+        "every window that reads it. Click to pin a cell.",
+    )
+    formula(
+        sum_formula(windows(padded, f)[i, j], out[i, j]),
+        label=f"Output cell ({i}, {j}), the sum of its {f}×{f} window =",
     )
     st.caption(
-        f"No padding: corner {counts[0, 0]} window, centre up to {counts.max()}; edge pixels "
-        f"count less. With p = {p}: corner {counts_p[0, 0]}, centre up to {counts_p.max()}."
+        (f"The washed-out border is the padding: {p} ring{'s' * (p > 1)} of zeros. " if p else "")
+        + f"Each output cell is the sum of its {f}×{f} window (an all-ones filter)."
     )
-else:
-    chart(
-        panels_figure([Panel(counts_p, kind="count", title=f"Padding p = {p}")]),
-        key=f"{KEY}_usage_chart",
-    )
-    st.info(f"Without padding a {f}×{f} filter does not fit a {n}×{n} image at all.")
+
+    st.subheader("How many windows see each pixel?")
+    counts_p = usage_count(n, f, p)
+    if f <= n:
+        counts = usage_count(n, f)
+        chart(
+            panels_figure(
+                [
+                    Panel(counts, kind="count", title="No padding"),
+                    Panel(counts_p, kind="count", title=f"Padding p = {p}"),
+                ]
+            ),
+            key=f"{KEY}_usage_chart",
+        )
+        st.caption(
+            f"No padding: corner {counts[0, 0]} window, centre up to {counts.max()}; edge "
+            f"pixels count less. With p = {p}: corner {counts_p[0, 0]}, centre up to "
+            f"{counts_p.max()}."
+        )
+    else:
+        chart(
+            panels_figure([Panel(counts_p, kind="count", title=f"Padding p = {p}")]),
+            key=f"{KEY}_usage_chart",
+        )
+        st.info(f"Without padding a {f}×{f} filter does not fit a {n}×{n} image at all.")
+
+
+lesson()
 
 with st.expander("Valid and same"):
     st.markdown(

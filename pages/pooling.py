@@ -17,9 +17,10 @@ from cnn_core import (
 )
 from cnn_core.examples import LECTURE_RGB, POOL_AVERAGE_4X4, POOL_MAX_4X4
 from ui.formulas import number
-from ui.grids import Box, Panel, image_figure, panels_figure
+from ui.grids import image_figure
+from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell, pool_view
 from ui.links import Param, one_of, save_link, whole
-from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, setup_page
+from ui.widgets import ASSETS, chart, formula, setup_page
 
 KEY = "pool"
 MODES = {"max": "Max pooling", "average": "Average pooling"}
@@ -52,99 +53,136 @@ st.write(
     "number per window: the largest (max) or the mean (average). It shrinks height and "
     "width and has nothing to learn."
 )
-c = st.columns(4)
-mode = c[0].radio("Mode", list(MODES), format_func=MODES.get, key=f"{KEY}_mode")
-f = c[1].slider("Window f", 1, 4, 2, key=f"{KEY}_f")
-s = c[2].slider("Stride s", 1, 4, 2, key=f"{KEY}_s")
-choice = c[3].selectbox("Input", INPUTS, key=f"{KEY}_input")
-if choice == INPUTS[0]:
-    x = POOL_MAX_4X4 if mode == "max" else POOL_AVERAGE_4X4
-else:
-    side = 6 if "6" in choice else 8
-    x = np.random.default_rng(side).integers(0, 10, (side, side))
 
-try:
-    out = pool2d(x, f, stride=s, mode=mode)
-except ValueError as err:
-    st.error(f"{err}. Make the window smaller.")
-    st.stop()
-params = describe((*x.shape, 1), [Layer("pool", f=f, s=s, mode=mode)])[0].params
-i, j = cell_picker(KEY, *out.shape)
-cell = explain_pool(x, f, i, j, stride=s, mode=mode)
-winner = (Box(cell.top + cell.winner[0], cell.left + cell.winner[1]),) if cell.winner else ()
-chart(
-    panels_figure(
+
+@st.fragment
+def lesson() -> None:
+    """Controls, grids and the link: a changed control reruns only this part."""
+    c = st.columns(4)
+    mode = c[0].radio("Mode", list(MODES), format_func=MODES.get, key=f"{KEY}_mode")
+    f = c[1].slider("Window f", 1, 4, 2, key=f"{KEY}_f")
+    s = c[2].slider("Stride s", 1, 4, 2, key=f"{KEY}_s")
+    choice = c[3].selectbox("Input", INPUTS, key=f"{KEY}_input")
+    if choice == INPUTS[0]:
+        x = POOL_MAX_4X4 if mode == "max" else POOL_AVERAGE_4X4
+    else:
+        side = 6 if "6" in choice else 8
+        x = np.random.default_rng(side).integers(0, 10, (side, side))
+
+    try:
+        out, extra = pool_view(x, f, stride=s, mode=mode)
+    except ValueError as err:
+        save_link(KEY, LINK)
+        st.error(f"{err}. Make the window smaller.")
+        return
+    params = describe((*x.shape, 1), [Layer("pool", f=f, s=s, mode=mode)])[0].params
+    i, j = pinned_cell(KEY, *out.shape)
+    save_link(KEY, LINK)
+    linked_grid(
+        f"{KEY}_grid",
         [
-            Panel(
-                x,
-                kind="count",
-                title=f"Input {x.shape[0]}×{x.shape[1]}",
-                window=Box(cell.top, cell.left, f, f),
-                marks=winner,
-            ),
-            Panel(
+            Grid(x, f"Input {x.shape[0]}×{x.shape[1]}", kind="count"),
+            Grid(
                 out,
+                f"{MODES[mode]} → {out.shape[0]}×{out.shape[1]}",
+                role="output",
                 kind="count",
-                title=f"{MODES[mode]} → {out.shape[0]}×{out.shape[1]}",
-                window=Box(i, j),
-                clickable=True,
+                name="Output cell",
             ),
-        ]
-    ),
-    key=f"{KEY}_chart",
-    on_select=cell_click_handler(KEY),
-)
-values = ", ".join(number(v) for v in cell.window.ravel())
-if mode == "max":
-    r, q = cell.winner
-    formula(f"max({values}) = {number(cell.value)}", label=f"Output ({i}, {j}) =")
-    st.caption(
-        f"The winner (blue dot) sits at row {cell.top + r}, column {cell.left + q} of the input."
+        ],
+        f=f,
+        stride=s,
+        formula=mode,
+        terms={0: extra["terms"]},
+        winners={0: extra["winners"]} if mode == "max" else None,
+        pin=(0, i, j),
+        on_pin=pin_to(KEY),
+        hint="Point at a pooled cell to see its window"
+        + (" and its winner (blue dot)" if mode == "max" else "")
+        + ". Click to pin it.",
     )
-else:
-    formula(
-        f"({' + '.join(number(v) for v in cell.window.ravel())}) / {cell.window.size} = "
-        f"{number(cell.value)}",
-        label=f"Output ({i}, {j}) =",
-    )
-st.success(
-    f"Parameters to learn: {params}. The window f = {f} and stride s = {s} are "
-    "hyperparameters you choose; nothing in a pooling layer is learned."
-)
-
-st.subheader("Each channel on its own")
-vol = pool2d(LECTURE_RGB, f, stride=s, mode=mode) if f <= 6 else None
-if vol is not None:
-    for name, volume in (("Input", LECTURE_RGB), ("Pooled", vol)):
-        chart(
-            panels_figure(
-                [
-                    Panel(volume[..., k], kind="count", title=f"{name}, {CHANNELS[k]}")
-                    for k in range(3)
-                ]
-            ),
-            key=f"{KEY}_{name.lower()}_volume_chart",
+    cell = explain_pool(x, f, i, j, stride=s, mode=mode)
+    values = ", ".join(number(v) for v in cell.window.ravel())
+    if mode == "max":
+        r, q = cell.winner
+        formula(f"max({values}) = {number(cell.value)}", label=f"Output ({i}, {j}) =")
+        st.caption(
+            f"The winner (blue dot) sits at row {cell.top + r}, column {cell.left + q} of the "
+            "input."
         )
-    formula(f"6×6×3 → {vol.shape[0]}×{vol.shape[1]}×{vol.shape[2]}", label="Shapes:")
+    else:
+        formula(
+            f"({' + '.join(number(v) for v in cell.window.ravel())}) / {cell.window.size} = "
+            f"{number(cell.value)}",
+            label=f"Output ({i}, {j}) =",
+        )
+    st.success(
+        f"Parameters to learn: {params}. The window f = {f} and stride s = {s} are "
+        "hyperparameters you choose; nothing in a pooling layer is learned."
+    )
+
+    if f <= 6:
+        each_channel(f, s, mode)
+    photos(f, s, mode)
+
+
+def each_channel(f: int, s: int, mode: str) -> None:
+    """The lecture's RGB volume pooled channel by channel, linked like the 4×4."""
+    st.subheader("Each channel on its own")
+    channels = [pool_view(LECTURE_RGB[..., k], f, stride=s, mode=mode) for k in range(3)]
+    grids = [
+        Grid(LECTURE_RGB[..., k], f"Input, {CHANNELS[k]}", kind="count", channel=k)
+        for k in range(3)
+    ]
+    grids += [
+        Grid(
+            pooled,
+            f"Pooled, {CHANNELS[k]}",
+            role="output",
+            kind="count",
+            group=k,
+            name=f"Pooled {CHANNELS[k]}, cell",
+            row=1,
+        )
+        for k, (pooled, _) in enumerate(channels)
+    ]
+    linked_grid(
+        f"{KEY}_volume_grid",
+        grids,
+        f=f,
+        stride=s,
+        formula=mode,
+        terms={k: e["terms"] for k, (_, e) in enumerate(channels)},
+        winners={k: e["winners"] for k, (_, e) in enumerate(channels)} if mode == "max" else None,
+        depthwise=True,
+        hint="Point at a pooled cell: only its own channel is read.",
+    )
+    pooled = channels[0][0]
+    formula(f"6×6×3 → {pooled.shape[0]}×{pooled.shape[1]}×3", label="Shapes:")
     st.caption("The number of channels n_c does not change: each is pooled separately.")
 
-st.subheader("A photo through conv → ReLU → pool")
-stages = photo_stages(f, s, mode)
-titles = {
-    "input": "Input (camera, gray)",
-    "conv": "Conv: vertical edges (z)",
-    "relu": "ReLU(z)",
-    "pool": f"{MODES[mode]}, f={f}, s={s}",
-}
-kinds = {"input": "gray", "conv": "signed", "relu": "relu", "pool": "relu"}
-names = list(stages)
-for row in (names[:2], names[2:]):
-    for column, name in zip(st.columns(2), row, strict=True):
-        with column:
-            img = stages[name]
-            chart(
-                image_figure(img, kind=kinds[name], title=titles[name]),
-                key=f"{KEY}_{name}_photo",
-            )
-            st.caption(f"{img.shape[0]}×{img.shape[1]}")
-save_link(KEY, LINK)
+
+def photos(f: int, s: int, mode: str) -> None:
+    """camera.png through conv → ReLU → pool, at the page's f, s and mode."""
+    st.subheader("A photo through conv → ReLU → pool")
+    stages = photo_stages(f, s, mode)
+    titles = {
+        "input": "Input (camera, gray)",
+        "conv": "Conv: vertical edges (z)",
+        "relu": "ReLU(z)",
+        "pool": f"{MODES[mode]}, f={f}, s={s}",
+    }
+    kinds = {"input": "gray", "conv": "signed", "relu": "relu", "pool": "relu"}
+    names = list(stages)
+    for row in (names[:2], names[2:]):
+        for column, name in zip(st.columns(2), row, strict=True):
+            with column:
+                img = stages[name]
+                chart(
+                    image_figure(img, kind=kinds[name], title=titles[name]),
+                    key=f"{KEY}_{name}_photo",
+                )
+                st.caption(f"{img.shape[0]}×{img.shape[1]}")
+
+
+lesson()

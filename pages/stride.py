@@ -6,7 +6,8 @@ import streamlit as st
 from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
 from ui.formulas import number, output_size_formula
-from ui.grids import Box, Panel, grid_figure, padded_panel, panels_figure
+from ui.grids import Box, grid_figure
+from ui.linked_grid import Grid, conv_terms, linked_grid
 from ui.links import Param, save_link, whole
 from ui.widgets import chart, formula, setup_page
 
@@ -22,10 +23,6 @@ def load_preset(values: dict[str, int]) -> None:
     for name, value in values.items():
         st.session_state[f"{KEY}_{name}"] = value
     st.session_state[f"{KEY}_step"] = 0
-
-
-def move(delta: int, count: int) -> None:
-    st.session_state[f"{KEY}_step"] = (st.session_state.get(f"{KEY}_step", 0) + delta) % count
 
 
 LINK = [
@@ -54,73 +51,73 @@ for column, (label, values) in zip(
         width="stretch",
     )
 
-c = st.columns(4)
-n = c[0].slider("Image size n", 1, 12, 7, key=f"{KEY}_n")
-f = c[1].slider("Filter size f", 1, 7, 3, key=f"{KEY}_f")
-p = c[2].slider("Padding p", 0, 3, 0, key=f"{KEY}_p")
-s = c[3].slider("Stride s", 1, 4, 2, key=f"{KEY}_s")
 
-save_link(KEY, LINK)  # before any early stop, so the link always matches the controls
-x = lecture_image(n)
-try:
-    out = conv2d(x, box_filter(f), stride=s, padding=p)
-except ValueError as err:
-    st.error(f"{err}. Make the filter smaller or add padding.")
-    st.stop()
-n_out = output_size(n, f, p, s)
-count = n_out * n_out
-padded = pad(x, p)
-formula(output_size_formula(n, f, p, s), label="Output size =")
-if (padded.shape[0] - f) % s:
-    st.caption(
-        f"(n + 2p − f)/s = {number((padded.shape[0] - f) / s)} is not whole: one more step "
-        "would put part of the window outside the padded image, so it is not taken. "
-        "That is the floor ⌊·⌋."
-    )
+def pin_step(_group: int, i: int, j: int) -> None:
+    """A committed output cell is a position of the walk: row by row, from 0."""
+    n_out = st.session_state[f"{KEY}_n_out"]
+    st.session_state[f"{KEY}_step"] = i * n_out + j
 
 
-counts = usage_count(n, f, p, s)
-never = [Box(int(i) + p, int(j) + p) for i, j in np.argwhere(counts == 0)]
-# Outside the fragment: switching Play reruns the page, which re-arms the fragment's timer.
-playing = st.toggle("Play: step the window by itself", key=f"{KEY}_play")
+@st.fragment
+def lesson() -> None:
+    """Controls, grids and the link: a changed control reruns only this part."""
+    c = st.columns(4)
+    n = c[0].slider("Image size n", 1, 12, 7, key=f"{KEY}_n")
+    f = c[1].slider("Filter size f", 1, 7, 3, key=f"{KEY}_f")
+    p = c[2].slider("Padding p", 0, 3, 0, key=f"{KEY}_p")
+    s = c[3].slider("Stride s", 1, 4, 2, key=f"{KEY}_s")
 
+    x = lecture_image(n)
+    try:
+        out = conv2d(x, box_filter(f), stride=s, padding=p)
+    except ValueError as err:
+        save_link(KEY, LINK)
+        st.error(f"{err}. Make the filter smaller or add padding.")
+        return
+    n_out = output_size(n, f, p, s)
+    count = n_out * n_out
+    st.session_state[f"{KEY}_n_out"] = n_out
+    step = min(st.session_state.get(f"{KEY}_step", 0), count - 1)
+    st.session_state[f"{KEY}_step"] = step
+    save_link(KEY, LINK)
+    padded = pad(x, p)
+    formula(output_size_formula(n, f, p, s), label="Output size =")
+    if (padded.shape[0] - f) % s:
+        st.caption(
+            f"(n + 2p − f)/s = {number((padded.shape[0] - f) / s)} is not whole: one more step "
+            "would put part of the window outside the padded image, so it is not taken. "
+            "That is the floor ⌊·⌋."
+        )
 
-@st.fragment(run_every=0.9 if playing else None)
-def stepper() -> None:
-    """The window's walk; while playing, only this part reruns, one step each time."""
-    if st.session_state.get(f"{KEY}_play"):
-        move(+1, count)
-    st.session_state[f"{KEY}_step"] = st.session_state.get(f"{KEY}_step", 0) % count
-    b = st.columns([1, 1, 4])
-    b[0].button("◀ Back", on_click=move, args=(-1, count), key=f"{KEY}_back", width="stretch")
-    b[1].button("Next ▶", on_click=move, args=(+1, count), key=f"{KEY}_next", width="stretch")
-    if count > 1:
-        with b[2]:
-            st.slider("Window position", 0, count - 1, key=f"{KEY}_step")
-    step = st.session_state[f"{KEY}_step"]
-    st.query_params["step"] = str(step)  # this part reruns alone: keep the link's step current
+    counts = usage_count(n, f, p, s)
+    never = [(int(i) + p, int(j) + p) for i, j in np.argwhere(counts == 0)]
     r, q = divmod(step, n_out)
-    top, left = r * s, q * s
-    starts = [Box(i * s, j * s) for i in range(n_out) for j in range(n_out)]
-    st.markdown(
-        f"**Position {step + 1} of {count}**: output cell ({r}, {q}) reads the window whose "
-        f"top-left corner is at row {top}, column {left} of the padded input."
+    linked_grid(
+        f"{KEY}_grid",
+        [
+            Grid(
+                padded,
+                f"Padded input {padded.shape[0]}×{padded.shape[1]}",
+                kind="gray",
+                pad=p,
+                marks=tuple((i * s, j * s) for i in range(n_out) for j in range(n_out)),
+                flags=tuple(never),
+            ),
+            Grid(out, f"Output {n_out}×{n_out}", role="output", kind="count", name="Output cell"),
+        ],
+        f=f,
+        stride=s,
+        formula="sum",
+        terms={0: conv_terms(padded, box_filter(f), stride=s)[..., 0]},
+        pin=(0, r, q),
+        on_pin=pin_step,
+        player=True,
+        hint="Play or step the window through its positions, or point at the output. "
+        "Point at an input pixel to see which windows read it. Click to pin a position.",
     )
-    chart(
-        panels_figure(
-            [
-                padded_panel(
-                    padded,
-                    p,
-                    window=Box(top, left, f, f),
-                    marks=tuple(starts),
-                    flags=tuple(never),
-                    title=f"Padded input {padded.shape[0]}×{padded.shape[1]}",
-                ),
-                Panel(out, kind="count", window=Box(r, q), title=f"Output {n_out}×{n_out}"),
-            ]
-        ),
-        key=f"{KEY}_chart",
+    st.markdown(
+        f"**Position {step + 1} of {count}** (pinned): output cell ({r}, {q}) reads the window "
+        f"whose top-left corner is at row {r * s}, column {q * s} of the padded input."
     )
     st.caption(
         "Blue dots: where each window starts. Amber: the current window and its output cell."
@@ -128,24 +125,24 @@ def stepper() -> None:
         + f" Each output cell is the sum of its {f}×{f} window (an all-ones filter)."
     )
 
-
-stepper()
-
-missed = len(never)
-st.subheader("Which pixels does the stride never reach?")
-chart(
-    grid_figure(
-        counts,
-        kind="count",
-        flags=[Box(b.top - p, b.left - p) for b in never],
-        title=f"Windows using each pixel of the {n}×{n} image",
-    ),
-    key=f"{KEY}_usage_chart",
-)
-if missed:
-    st.warning(
-        f"{missed} pixel{'s' * (missed != 1)} of the image (the 0 cells) are never under any "
-        "window: the last step would not fit, so what lies there is never seen."
+    missed = len(never)
+    st.subheader("Which pixels does the stride never reach?")
+    chart(
+        grid_figure(
+            counts,
+            kind="count",
+            flags=[Box(i - p, j - p) for i, j in never],
+            title=f"Windows using each pixel of the {n}×{n} image",
+        ),
+        key=f"{KEY}_usage_chart",
     )
-else:
-    st.success("Every pixel is under at least one window.")
+    if missed:
+        st.warning(
+            f"{missed} pixel{'s' * (missed != 1)} of the image (the 0 cells) are never under "
+            "any window: the last step would not fit, so what lies there is never seen."
+        )
+    else:
+        st.success("Every pixel is under at least one window.")
+
+
+lesson()

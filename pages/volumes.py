@@ -6,9 +6,9 @@ import streamlit as st
 from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d, explain_cell, load_image
 from cnn_core.examples import LECTURE_RGB
 from ui.formulas import products_formula
-from ui.grids import Box, Panel, panels_figure
+from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
-from ui.widgets import ASSETS, cell_click_handler, cell_picker, chart, formula, setup_page
+from ui.widgets import ASSETS, formula, setup_page
 
 KEY = "volumes"
 CHANNELS = ("red", "green", "blue")
@@ -77,70 +77,78 @@ st.write(
     "channel; each output number adds up all f·f·3 products. Several filters give several "
     "output channels, stacked."
 )
-c1, c2 = st.columns(2)
-with c1:
-    x = pick_input()
-with c2:
-    bank_label = st.selectbox("Filters", list(FILTER_BANKS), key=f"{KEY}_filters")
-w = filter_bank(FILTER_BANKS[bank_label], x.shape[2])
-out = conv2d(x, w)
-n_H, n_W, n_f = out.shape
-f, n_c = w.shape[0], w.shape[2]
-st.info(
-    f"The input has {x.shape[2]} channels, so each filter is {f}×{f}×{n_c}: a filter must "
-    "have one slice per input channel, because each output number sums over all of them."
-)
-formula(
-    f"{x.shape[0]}×{x.shape[1]}×{x.shape[2]} * {n_f} filter{'s' * (n_f > 1)} {f}×{f}×{n_c} "
-    f"→ {n_H}×{n_W}×{n_f}",
-    label="Shapes:",
-)
 
-i, j = cell_picker(KEY, n_H, n_W)
-k = (
-    st.radio("Explain output channel", list(range(n_f)), horizontal=True, key=f"{KEY}_k")
-    if (n_f > 1)
-    else 0
-)
-cell = explain_cell(x, w[..., k], i, j)
-chart(
-    panels_figure(
-        [
-            Panel(x[..., c], kind="gray", title=f"Input, {CHANNELS[c]}", window=Box(i, j, f, f))
-            for c in range(n_c)
-        ]
-    ),
-    key=f"{KEY}_input_chart",
-)
-chart(
-    panels_figure(
-        [
-            Panel(w[..., c, k], kind="signed", title=f"Filter {k}, {CHANNELS[c]}")
-            for c in range(n_c)
-        ],
-        height=260,
-    ),
-    key=f"{KEY}_filter_chart",
-)
-chart(
-    panels_figure(
-        [
-            Panel(
-                out[..., m],
-                kind="signed",
-                title=f"Output channel {m}",
-                window=Box(i, j) if m == k else None,
-                clickable=m == k,
-            )
-            for m in range(n_f)
-        ]
-    ),
-    key=f"{KEY}_chart",
-    on_select=cell_click_handler(KEY),
-)
-formula(
-    products_formula(cell),
-    label=f"Output ({i}, {j}, channel {k}), all {cell.products.size} products:",
-)
-st.caption("The products are written channel by channel: red, then green, then blue.")
-save_link(KEY, LINK)
+
+@st.fragment
+def lesson() -> None:
+    """Controls, grids and the link: a changed control reruns only this part."""
+    c1, c2 = st.columns(2)
+    with c1:
+        x = pick_input()
+    with c2:
+        bank_label = st.selectbox("Filters", list(FILTER_BANKS), key=f"{KEY}_filters")
+    w = filter_bank(FILTER_BANKS[bank_label], x.shape[2])
+    out = conv2d(x, w)
+    n_H, n_W, n_f = out.shape
+    f, n_c = w.shape[0], w.shape[2]
+    st.info(
+        f"The input has {x.shape[2]} channels, so each filter is {f}×{f}×{n_c}: a filter must "
+        "have one slice per input channel, because each output number sums over all of them."
+    )
+    formula(
+        f"{x.shape[0]}×{x.shape[1]}×{x.shape[2]} * {n_f} filter{'s' * (n_f > 1)} "
+        f"{f}×{f}×{n_c} → {n_H}×{n_W}×{n_f}",
+        label="Shapes:",
+    )
+    i, j = pinned_cell(KEY, n_H, n_W)
+    k = min(int(st.session_state.get(f"{KEY}_k", 0)), n_f - 1)
+    st.session_state[f"{KEY}_k"] = k
+    save_link(KEY, LINK)
+    grids = [
+        Grid(
+            x[..., c], f"Input, {CHANNELS[c]}", kind="gray", channel=c, name=f"Input {CHANNELS[c]}"
+        )
+        for c in range(n_c)
+    ]
+    grids += [
+        Grid(
+            w[..., c, m],
+            f"Filter {m}, {CHANNELS[c]}",
+            role="filter",
+            channel=c,
+            group=m,
+            row=1 + m,
+        )
+        for m in range(n_f)
+        for c in range(n_c)
+    ]
+    grids += [
+        Grid(
+            out[..., m],
+            f"Output channel {m}",
+            role="output",
+            group=m,
+            name=f"Output channel {m}, cell",
+            row=1 + n_f,
+        )
+        for m in range(n_f)
+    ]
+    linked_grid(
+        f"{KEY}_grid",
+        grids,
+        f=f,
+        terms={m: conv_terms(x, w[..., m]) for m in range(n_f)},
+        pin=(k, i, j),
+        on_pin=pin_to(KEY, group_key="k"),
+        hint="Point at an output cell: its window lights up on all three channels, and its "
+        f"{f * f * n_c} products appear here. Click to pin a cell.",
+    )
+    cell = explain_cell(x, w[..., k], i, j)
+    formula(
+        products_formula(cell),
+        label=f"Output ({i}, {j}, channel {k}), all {cell.products.size} products:",
+    )
+    st.caption("The products are written channel by channel: red, then green, then blue.")
+
+
+lesson()

@@ -60,6 +60,11 @@ def products_formula(cell: CellExplanation) -> str:
     return " + ".join(terms) + f" = {number(cell.total)}"
 
 
+def sum_formula(window: np.ndarray, total: float) -> str:
+    """A window's sum, column by column like ``products_formula``: ``0 + 3 + 1 + … = 9``."""
+    return " + ".join(factor(v) for v in np.asarray(window).T.ravel()) + f" = {number(total)}"
+
+
 def in_words(v: float) -> str:
     """A large count as people say it: ``3 billion``, ``14.5 million``, ``280``."""
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):

@@ -347,6 +347,25 @@ def _lut(scale: str, n: int = 256) -> np.ndarray:
 
 
 _SIGNED_LUT = _lut(SIGNED_SCALE)
+_CELL_LUTS = {"signed": _SIGNED_LUT, "gray": _lut(GRAY_SCALE), "count": _lut(COUNT_SCALE)}
+
+
+def cell_colors(z: np.ndarray, kind: str, zrange: tuple[float, float] | None = None) -> list:
+    """Each cell's colour as ``"#rrggbb"``, by the same rules as the Plotly grids.
+
+    ``kind`` and ``zrange`` as in ``Panel``: signed values diverge from white at 0, images
+    are grey, counts blue. The linked grid (``ui.linked_grid``) paints its cells with these.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    rng = _color_range(z, kind, zrange)
+    lo, hi = rng["zmin"], rng["zmax"]
+    if kind == "signed":  # zmid = 0: each side of 0 spans half the scale
+        half = max(abs(lo), abs(hi)) or 1.0
+        t = 0.5 + z / (2 * half)
+    else:
+        t = (z - lo) / ((hi - lo) or 1.0)
+    rgb = _CELL_LUTS[kind][np.round(np.clip(t, 0, 1) * 255).astype(np.intp)]
+    return [[f"#{r:02x}{g:02x}{b:02x}" for r, g, b in row] for row in rgb.tolist()]
 
 
 def to_display(img: np.ndarray, kind: str) -> np.ndarray:

@@ -1,0 +1,469 @@
+// The linked grid: input, filter and output drawn as number grids; a hover, drag, touch
+// or arrow key lights the window behind an output cell (or every output cell that reads
+// an input cell) in the same frame, without asking Python. A click, a released drag or
+// Enter commits the cell to Python (one rerun). Every number shown was sent by Python
+// (ui/linked_grid.py); this file only decides which cells to light.
+// (fmt, factor and ink come from ui/grid_format.js, prepended by ui/linked_grid.py.)
+
+const PLAY_MS = 700;
+const PLAY_MS_REDUCED = 1600;
+
+export default function linkedGrid({ data, parentElement, setTriggerValue }) {
+  const host = parentElement;
+  let view = host.__convlabGrid;
+  if (!view) {
+    view = new GridView(host);
+    host.__convlabGrid = view;
+  }
+  view.commit = (pin) => setTriggerValue("pin", pin);
+  view.show(data);
+  return () => view.stop();
+}
+
+class GridView {
+  constructor(host) {
+    this.root = document.createElement("div");
+    this.root.className = "lg-root";
+    host.appendChild(this.root);
+    this.playing = null;
+    this.preview = null; // the highlight while hovering or stepping, else null (= pin)
+    this.dragging = false;
+    new ResizeObserver(() => this.layout()).observe(this.root);
+    this.reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
+  }
+
+  show(data) {
+    this.stop();
+    const focused = this.focusedCell();
+    this.data = data;
+    this.grids = data.grids.map((g, index) => ({ ...g, index }));
+    this.preview = null;
+    this.build();
+    this.layout();
+    this.paint();
+    // A commit reruns Python and rebuilds the grids: keep the keyboard where it was.
+    const index = focused ? this.grids.findIndex((g) => g.label === focused.label) : -1;
+    const v = this.views[index];
+    if (v && focused.i < v.rows && focused.j < v.cols) {
+      for (const line of v.cells) for (const cell of line) cell.tabIndex = -1;
+      v.cells[focused.i][focused.j].tabIndex = 0;
+      this.restoring = true;
+      v.cells[focused.i][focused.j].focus({ preventScroll: true });
+      this.restoring = false;
+    }
+  }
+
+  focusedCell() {
+    const active = this.root.getRootNode().activeElement;
+    if (!this.grids || !active || !this.root.contains(active) || !active.dataset.i) return null;
+    const grid = this.grids[Number(active.closest('[role="grid"]').dataset.grid)];
+    return { label: grid.label, i: Number(active.dataset.i), j: Number(active.dataset.j) };
+  }
+
+  // ----- geometry: which cells a window covers, which windows cover a cell -----
+
+  outputsOf(group) {
+    return this.grids.filter((g) => g.role === "output" && g.group === group);
+  }
+
+  window(i, j) {
+    const { f, s } = this.data;
+    return { top: i * s, left: j * s, height: f, width: f };
+  }
+
+  // Output rows (or columns) whose window covers input row (or column) a: r·s ≤ a < r·s + f.
+  covering(a, size) {
+    const { f, s } = this.data;
+    const first = Math.max(0, Math.ceil((a - f + 1) / s));
+    const last = Math.min(size - 1, Math.floor(a / s));
+    return first <= last ? [first, last] : null;
+  }
+
+  // What to light for a target {grid, i, j}: a box per grid, the selected cells, a line.
+  highlight(target) {
+    const boxes = new Map();
+    const marks = new Map();
+    const source = this.grids[target.grid];
+    const { i, j } = target;
+    const linked = (g) => !this.data.depthwise || g.channel === source.group;
+    if (source.role === "output") {
+      boxes.set(source.index, { top: i, left: j, height: 1, width: 1 });
+      for (const g of this.grids) {
+        if (g.role === "input" && (!this.data.depthwise || g.channel === source.group)) {
+          boxes.set(g.index, this.window(i, j));
+          const win = this.data.winners?.[source.group]?.[i]?.[j];
+          if (win) marks.set(g.index, [i * this.data.s + win[0], j * this.data.s + win[1]]);
+        }
+        if (g.role === "filter" && g.group === source.group) {
+          boxes.set(g.index, { top: 0, left: 0, height: g.values.length, width: g.values[0].length });
+        }
+      }
+      return { boxes, marks, line: this.arithmetic(source, i, j) };
+    }
+    if (source.role === "input") {
+      boxes.set(source.index, { top: i, left: j, height: 1, width: 1 });
+      let count = 0;
+      for (const g of this.grids) {
+        if (g.role !== "output" || !(this.data.depthwise ? g.group === source.channel : true)) continue;
+        const rows = this.covering(i, g.values.length);
+        const cols = this.covering(j, g.values[0].length);
+        if (rows && cols) {
+          boxes.set(g.index, {
+            top: rows[0],
+            left: cols[0],
+            height: rows[1] - rows[0] + 1,
+            width: cols[1] - cols[0] + 1,
+          });
+          count = (rows[1] - rows[0] + 1) * (cols[1] - cols[0] + 1);
+        }
+      }
+      const inputs = this.grids.filter((g) => g.role === "input" && linked(g));
+      const name = inputs.length > 1 ? source.name : "Input";
+      const windows = count === 1 ? "1 window reads it" : `${count} windows read it`;
+      const line =
+        count === 0
+          ? `${name} (${i}, ${j}) = ${fmt(source.values[i][j])}: no window ever reads it.`
+          : `${name} (${i}, ${j}) = ${fmt(source.values[i][j])}: ${windows} (the lit output cells).`;
+      return { boxes, marks, line };
+    }
+    boxes.set(source.index, { top: i, left: j, height: 1, width: 1 });
+    return { boxes, marks, line: `${source.name} (${i}, ${j}) = ${fmt(source.values[i][j])}` };
+  }
+
+  arithmetic(grid, i, j) {
+    const terms = this.data.terms?.[grid.group]?.[i]?.[j];
+    const total = fmt(grid.values[i][j]);
+    const head = `${grid.name} (${i}, ${j}) = `;
+    if (!terms) return head + total;
+    switch (this.data.formula) {
+      case "products":
+        return head + terms.map(([x, w]) => `${factor(x)}×${factor(w)}`).join(" + ") + ` = ${total}`;
+      case "sum":
+        return head + terms.map((x) => factor(x)).join(" + ") + ` = ${total}`;
+      case "max":
+        return head + `max(${terms.map(fmt).join(", ")}) = ${total}`;
+      case "average":
+        return head + `(${terms.map((x) => factor(x)).join(" + ")}) / ${terms.length} = ${total}`;
+      default:
+        return head + total;
+    }
+  }
+
+  // ----- drawing -----
+
+  build() {
+    const d = this.data;
+    this.root.replaceChildren();
+    this.root.classList.toggle("lg-present", !!d.present);
+    this.panels = document.createElement("div");
+    this.panels.className = "lg-panels";
+    this.root.appendChild(this.panels);
+    // Grids that share a row number share a line (e.g. the three channels of an input).
+    this.bands = new Map();
+    for (const g of this.grids) {
+      if (!this.bands.has(g.row)) {
+        const band = document.createElement("div");
+        band.className = "lg-band";
+        this.panels.appendChild(band);
+        this.bands.set(g.row, band);
+      }
+    }
+    this.views = this.grids.map((g) => this.buildGrid(g));
+    this.line = document.createElement("div");
+    this.line.className = "lg-line";
+    this.line.setAttribute("aria-live", "polite");
+    this.root.appendChild(this.line);
+    if (d.player) this.buildPlayer();
+    this.panels.addEventListener("pointermove", (e) => this.onPointer(e));
+    this.panels.addEventListener("pointerdown", (e) => {
+      this.dragging = true;
+      this.onPointer(e);
+    });
+    this.panels.addEventListener("pointerup", (e) => this.onRelease(e));
+    this.panels.addEventListener("pointercancel", () => this.reset());
+    this.panels.addEventListener("pointerleave", (e) => {
+      if (e.pointerType === "mouse" && !this.dragging) this.reset();
+    });
+  }
+
+  buildGrid(g) {
+    const panel = document.createElement("figure");
+    panel.className = `lg-panel lg-${g.role}`;
+    const title = document.createElement("figcaption");
+    title.textContent = g.label;
+    panel.appendChild(title);
+    const grid = document.createElement("div");
+    grid.className = "lg-grid";
+    grid.setAttribute("role", "grid");
+    grid.setAttribute("aria-label", g.label);
+    grid.dataset.grid = String(g.index);
+    const rows = g.values.length;
+    const cols = g.values[0].length;
+    grid.style.gridTemplateColumns = `repeat(${cols}, var(--cell))`;
+    grid.style.gridTemplateRows = `repeat(${rows}, var(--cell))`;
+    const cells = [];
+    const flags = new Set((g.flags || []).map(([a, b]) => `${a},${b}`));
+    const marks = new Set((g.marks || []).map(([a, b]) => `${a},${b}`));
+    for (let i = 0; i < rows; i++) {
+      const row = document.createElement("div");
+      row.setAttribute("role", "row");
+      row.className = "lg-row";
+      const line = [];
+      for (let j = 0; j < cols; j++) {
+        const cell = document.createElement("div");
+        const v = g.values[i][j];
+        const color = g.colors[i][j];
+        cell.setAttribute("role", "gridcell");
+        cell.dataset.i = String(i);
+        cell.dataset.j = String(j);
+        cell.className = "lg-cell";
+        cell.textContent = fmt(v);
+        cell.setAttribute("aria-label", fmt(v));
+        cell.style.background = color;
+        cell.style.color = ink(color);
+        cell.style.gridRow = String(i + 1);
+        cell.style.gridColumn = String(j + 1);
+        cell.tabIndex = -1;
+        const p = g.pad || 0;
+        if (p && (i < p || j < p || i >= rows - p || j >= cols - p)) cell.classList.add("lg-pad");
+        if (flags.has(`${i},${j}`)) cell.classList.add("lg-flag");
+        if (marks.has(`${i},${j}`)) cell.classList.add("lg-mark");
+        cell.addEventListener("keydown", (e) => this.onKey(e, g, i, j));
+        cell.addEventListener("focus", () => this.onFocus(g, i, j));
+        row.appendChild(cell);
+        line.push(cell);
+      }
+      grid.appendChild(row);
+      cells.push(line);
+    }
+    cells[0][0].tabIndex = 0;
+    if (g.pad) {
+      const edge = document.createElement("div");
+      edge.className = "lg-edge";
+      edge.style.gridRow = `${g.pad + 1} / ${rows - g.pad + 1}`;
+      edge.style.gridColumn = `${g.pad + 1} / ${cols - g.pad + 1}`;
+      grid.appendChild(edge);
+    }
+    const box = document.createElement("div");
+    box.className = "lg-box";
+    box.hidden = true;
+    grid.appendChild(box);
+    panel.appendChild(grid);
+    this.bands.get(g.row).appendChild(panel);
+    return { panel, grid, cells, box, rows, cols, selected: [], winner: null };
+  }
+
+  buildPlayer() {
+    const bar = document.createElement("div");
+    bar.className = "lg-player";
+    const button = (text, label, action) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = text;
+      b.setAttribute("aria-label", label);
+      b.addEventListener("click", action);
+      bar.appendChild(b);
+      return b;
+    };
+    button("◀", "Step back", () => this.step(-1));
+    this.playButton = button("▶ Play", "Play", () => this.togglePlay());
+    button("▶|", "Step forward", () => this.step(+1));
+    this.status = document.createElement("span");
+    this.status.className = "lg-status";
+    bar.appendChild(this.status);
+    this.root.insertBefore(bar, this.line);
+  }
+
+  // Cell size: every grid in one row if cells can stay readable, else each grid wraps.
+  layout() {
+    if (!this.views) return;
+    const width = this.root.clientWidth || 700;
+    const gap = 28;
+    const max = this.data.present ? 76 : 56;
+    const columns = this.views.map((v) => v.cols + 1);
+    const widths = new Map();
+    this.grids.forEach((g, k) => widths.set(g.row, (widths.get(g.row) || 0) + columns[k] + gap / 40));
+    const inRow = Math.min(...[...widths.values()].map((cols) => width / cols));
+    let cell = Math.min(max, Math.floor(inRow));
+    if (cell < 30) {
+      // Wrap: each grid as wide as the page at most, cells shared by all grids.
+      cell = Math.min(max, Math.floor((width - 8) / Math.max(...columns)));
+    }
+    cell = Math.max(cell, 6);
+    this.root.style.setProperty("--cell", `${cell}px`);
+    const longest = Math.max(...this.grids.flatMap((g) => g.values.flat().map((v) => fmt(v).length)));
+    const font = Math.min(cell * 0.42, (cell * 1.5) / Math.max(longest, 2));
+    this.root.style.setProperty("--cell-font", `${Math.max(font, 7)}px`);
+    this.root.classList.toggle("lg-tiny", cell < 16);
+  }
+
+  paint() {
+    const target = this.preview || this.pinTarget();
+    const lit = target ? this.highlight(target) : { boxes: new Map(), marks: new Map(), line: "" };
+    this.views.forEach((v, index) => {
+      for (const cell of v.selected) cell.removeAttribute("aria-selected");
+      v.selected = [];
+      if (v.winner) v.winner.classList.remove("lg-winner");
+      v.winner = null;
+      const b = lit.boxes.get(index);
+      v.box.hidden = !b;
+      if (b) {
+        v.box.style.gridRow = `${b.top + 1} / span ${b.height}`;
+        v.box.style.gridColumn = `${b.left + 1} / span ${b.width}`;
+        for (let r = b.top; r < b.top + b.height; r++) {
+          for (let c = b.left; c < b.left + b.width; c++) {
+            const cell = v.cells[r]?.[c];
+            if (cell) {
+              cell.setAttribute("aria-selected", "true");
+              v.selected.push(cell);
+            }
+          }
+        }
+      }
+      const m = lit.marks.get(index);
+      if (m) {
+        v.winner = v.cells[m[0]][m[1]];
+        v.winner.classList.add("lg-winner");
+      }
+    });
+    // The committed cell is explained by Python below; the line is for the live preview.
+    this.line.textContent = this.preview ? lit.line : this.data.hint;
+    this.line.classList.toggle("lg-idle", !this.preview);
+    if (this.status) this.status.textContent = this.position(target);
+  }
+
+  pinTarget() {
+    const pin = this.data.pin;
+    if (!pin) return null;
+    const grid = this.outputsOf(pin[0])[0];
+    if (!grid || pin[1] >= grid.values.length || pin[2] >= grid.values[0].length) return null;
+    return { grid: grid.index, i: pin[1], j: pin[2] };
+  }
+
+  position(target) {
+    const grid = target && this.grids[target.grid];
+    if (!grid || grid.role !== "output") return "";
+    const cols = grid.values[0].length;
+    const count = grid.values.length * cols;
+    const w = this.window(target.i, target.j);
+    return (
+      `Position ${target.i * cols + target.j + 1} of ${count}: output cell (${target.i}, ` +
+      `${target.j}) reads the window whose top-left corner is at row ${w.top}, column ${w.left}.`
+    );
+  }
+
+  // ----- input: pointer, keyboard, player -----
+
+  cellAt(x, y) {
+    const scope = this.root.getRootNode();
+    const el = (scope.elementFromPoint ? scope : document).elementFromPoint(x, y);
+    const cell = el?.closest?.('[role="gridcell"]');
+    if (!cell || !this.root.contains(cell)) return null;
+    const grid = Number(cell.closest('[role="grid"]').dataset.grid);
+    return { grid, i: Number(cell.dataset.i), j: Number(cell.dataset.j) };
+  }
+
+  onPointer(e) {
+    if (e.pointerType !== "mouse" && !this.dragging) return;
+    const target = this.cellAt(e.clientX, e.clientY);
+    if (!target) return;
+    if (e.pointerType !== "mouse") e.preventDefault();
+    this.pause();
+    this.setPreview(target);
+  }
+
+  onRelease(e) {
+    const wasDragging = this.dragging;
+    this.dragging = false;
+    const target = this.cellAt(e.clientX, e.clientY) || this.preview;
+    if (wasDragging && target) this.pin(target);
+  }
+
+  onFocus(g, i, j) {
+    if (this.restoring) return;
+    this.pause();
+    this.setPreview({ grid: g.index, i, j });
+  }
+
+  onKey(e, g, i, j) {
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (moves[e.key]) {
+      e.preventDefault();
+      const v = this.views[g.index];
+      const r = Math.min(v.rows - 1, Math.max(0, i + moves[e.key][0]));
+      const c = Math.min(v.cols - 1, Math.max(0, j + moves[e.key][1]));
+      this.focusCell(g.index, r, c);
+    } else if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      this.pin({ grid: g.index, i, j });
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      this.reset();
+    }
+  }
+
+  focusCell(index, i, j) {
+    const v = this.views[index];
+    for (const line of v.cells) for (const cell of line) cell.tabIndex = -1;
+    v.cells[i][j].tabIndex = 0;
+    v.cells[i][j].focus();
+  }
+
+  setPreview(target) {
+    const p = this.preview;
+    if (p && p.grid === target.grid && p.i === target.i && p.j === target.j) return;
+    this.preview = target;
+    this.paint();
+  }
+
+  reset() {
+    this.dragging = false;
+    this.preview = null;
+    this.paint();
+  }
+
+  // Commit an output cell to Python. The highlight stays on it while Python reruns.
+  pin(target) {
+    const grid = this.grids[target.grid];
+    if (grid.role !== "output") return;
+    this.setPreview(target);
+    this.commit([grid.group, target.i, target.j]);
+  }
+
+  step(delta) {
+    const current = this.preview || this.pinTarget();
+    const grid = current ? this.grids[current.grid] : null;
+    const out = grid && grid.role === "output" ? grid : this.outputsOf(0)[0] || this.grids.find((g) => g.role === "output");
+    if (!out) return;
+    const cols = out.values[0].length;
+    const count = out.values.length * cols;
+    const at = grid === out ? current.i * cols + current.j : -1;
+    const next = (((at + delta) % count) + count) % count;
+    this.setPreview({ grid: out.index, i: Math.floor(next / cols), j: next % cols });
+  }
+
+  togglePlay() {
+    if (this.playing) {
+      this.pause();
+      return;
+    }
+    const ms = this.reduced.matches ? PLAY_MS_REDUCED : PLAY_MS;
+    this.step(+1);
+    this.playing = setInterval(() => this.step(+1), ms);
+    this.playButton.textContent = "❚❚ Pause";
+    this.playButton.setAttribute("aria-label", "Pause");
+  }
+
+  pause() {
+    if (!this.playing) return;
+    clearInterval(this.playing);
+    this.playing = null;
+    this.playButton.textContent = "▶ Play";
+    this.playButton.setAttribute("aria-label", "Play");
+  }
+
+  stop() {
+    if (this.playing) clearInterval(this.playing);
+    this.playing = null;
+  }
+}

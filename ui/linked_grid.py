@@ -1,0 +1,213 @@
+"""The linked grid: input, filter and output as number grids that answer a hover in the browser.
+
+Python (cnn_core) computes every number and sends it as plain nested lists: each grid's
+values and colours, and each output cell's terms (the window's numbers paired with the
+weights, or the pooled values). The browser (``linked_grid.js``, beside this file) only
+decides which cells to light from the window geometry (f, s) and writes the arithmetic
+line from the terms it was sent; no sum is computed in JavaScript. Hover, drag, touch and
+arrow keys stay in the browser; a click, a released drag or Enter commits an output cell
+to Python through ``on_pin`` (one rerun).
+
+Test contract (also the ARIA grid pattern): each grid is ``role="grid"`` with a unique
+``aria-label``; cells are ``role="gridcell"`` with ``data-i``/``data-j`` and their value
+as ``aria-label``; lit cells carry ``aria-selected="true"``; the arithmetic line
+(``.lg-line``) is an ``aria-live`` region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from cnn_core import pool2d
+from cnn_core.windows import pool_winners, windows
+from ui.grids import cell_colors
+
+HERE = Path(__file__).resolve().parent
+FORMULAS = ("products", "sum", "max", "average")
+
+
+def _source(name: str) -> str:
+    return (HERE / name).read_text(encoding="utf-8")
+
+
+_COMPONENT = st.components.v2.component(
+    "convlab.linked_grid",
+    html="",
+    css=_source("linked_grid.css"),
+    # One ES module: the shared number formatting, then the component.
+    js=_source("grid_format.js") + "\n" + _source("linked_grid.js"),
+)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One grid of a linked view.
+
+    role : ``"input"`` (the window slides over it, padded as drawn), ``"filter"`` or
+        ``"output"``
+    kind : colour rule, as ``ui.grids.Panel``: ``"signed"``, ``"gray"`` or ``"count"``
+    name : how the arithmetic line names its cells (``"Output cell"``)
+    channel : the input channel this grid shows (inputs, filter slices)
+    group : the filter this grid belongs to: filter ``m``'s slices and output channel ``m``
+    pad : width of the zero border drawn washed out (inputs)
+    flags, marks : cells washed in vermillion (never reached) or marked with a dot
+    row : grids with the same row share a line on the page (wrapping on a phone)
+    """
+
+    values: np.ndarray
+    label: str
+    role: str = "input"
+    kind: str = "signed"
+    name: str = ""
+    channel: int = 0
+    group: int = 0
+    pad: int = 0
+    flags: tuple[tuple[int, int], ...] = ()
+    marks: tuple[tuple[int, int], ...] = ()
+    zrange: tuple[float, float] | None = None
+    row: int = 0
+
+    def payload(self) -> dict:
+        values = np.asarray(self.values)
+        return {
+            "label": self.label,
+            "name": self.name or self.label,
+            "role": self.role,
+            "channel": self.channel,
+            "group": self.group,
+            "pad": self.pad,
+            "row": self.row,
+            "values": values.tolist(),
+            "colors": cell_colors(values, self.kind, self.zrange),
+            "flags": [list(map(int, c)) for c in self.flags],
+            "marks": [list(map(int, c)) for c in self.marks],
+        }
+
+
+def conv_terms(
+    x: np.ndarray, w: np.ndarray, *, stride: int = 1, padding: int | str = 0
+) -> np.ndarray:
+    """Each output cell's (input, weight) pairs, column by column as the notes write them.
+
+    ``x`` is ``(n_H, n_W)`` or ``(n_H, n_W, n_c)``, ``w`` one filter ``(f, f[, n_c])``.
+    Returns ``(n_H', n_W', f·f·n_c, 2)``: channel by channel, then column, then row, the
+    order of ``ui.formulas.products_formula``.
+    """
+    w = np.asarray(w)
+    win = windows(x, w.shape[0], stride=stride, padding=padding)
+    if win.ndim == 4:
+        win, w = win[..., None], w[..., None]
+    # (n_H', n_W', row, col, channel) → (n_H', n_W', channel, col, row)
+    ordered = win.transpose(0, 1, 4, 3, 2).reshape(*win.shape[:2], -1)
+    weights = np.broadcast_to(w.transpose(2, 1, 0).reshape(-1), ordered.shape)
+    pairs = np.stack(np.broadcast_arrays(ordered, weights), axis=-1)
+    return pairs.astype(np.result_type(ordered, weights))
+
+
+def pool_terms(x: np.ndarray, f: int, *, stride: int) -> np.ndarray:
+    """Each pooled cell's window values in row-major order: ``(n_H', n_W', f·f)``."""
+    win = windows(x, f, stride=stride)
+    return win.reshape(*win.shape[:2], f * f)
+
+
+def pool_view(x: np.ndarray, f: int, *, stride: int, mode: str) -> tuple[np.ndarray, dict]:
+    """The pooled output of one channel and what the linked grid needs to explain it."""
+    out = pool2d(x, f, stride=stride, mode=mode)
+    extra = {"terms": pool_terms(x, f, stride=stride)}
+    if mode == "max":
+        extra["winners"] = pool_winners(x, f, stride=stride)
+    return out, extra
+
+
+def linked_grid(
+    key: str,
+    grids: Sequence[Grid],
+    *,
+    f: int,
+    stride: int = 1,
+    formula: str = "products",
+    terms: Mapping[int, np.ndarray],
+    winners: Mapping[int, np.ndarray] | None = None,
+    pin: tuple[int, int, int] | None = None,
+    on_pin: Callable[[int, int, int], None] | None = None,
+    player: bool = False,
+    depthwise: bool = False,
+    hint: str = "",
+) -> None:
+    """Mount the linked grid.
+
+    Parameters
+    ----------
+    grids : the input(s), filter(s) and output(s), drawn in this order
+    f, stride : the window geometry, in the coordinates of the input grids as drawn
+    formula : how a cell's terms are written: ``"products"`` (``3×1 + … = −5``),
+        ``"sum"``, ``"max"`` or ``"average"``
+    terms : for each group (filter), every output cell's terms: ``conv_terms`` or
+        ``pool_terms``
+    winners : for max pooling, each window's winner inside it (``pool_winners``)
+    pin : the committed output cell ``(group, i, j)``, lit while nothing is hovered
+    on_pin : called with ``(group, i, j)`` when the student commits an output cell
+    player : Step and Play buttons that walk the window through its positions
+    depthwise : output channel m reads input channel m only (pooling)
+    """
+    if formula not in FORMULAS:
+        raise ValueError(f"formula must be one of {FORMULAS}, got {formula!r}")
+    labels = [g.label for g in grids]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"grid labels must be unique on a page, got {labels}")
+    data = {
+        "grids": [g.payload() for g in grids],
+        "f": int(f),
+        "s": int(stride),
+        "formula": formula,
+        "terms": {str(m): np.asarray(t).tolist() for m, t in terms.items()},
+        "winners": {str(m): np.asarray(t).tolist() for m, t in (winners or {}).items()},
+        "pin": [int(v) for v in pin] if pin is not None else None,
+        "player": player,
+        "depthwise": depthwise,
+        "present": bool(st.session_state.get("present")),
+        "hint": hint,
+    }
+    outputs = {g.group: np.shape(g.values) for g in grids if g.role == "output"}
+
+    def committed() -> None:
+        value = (st.session_state.get(key) or {}).get("pin")
+        # The browser is not trusted: accept only a cell that exists.
+        if on_pin is None or not isinstance(value, list) or len(value) != 3:
+            return
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return
+        group, i, j = value
+        shape = outputs.get(group)
+        if shape is not None and 0 <= i < shape[0] and 0 <= j < shape[1]:
+            on_pin(group, i, j)
+
+    _COMPONENT(key=key, data=data, on_pin_change=committed, width="stretch")
+
+
+def pinned_cell(page: str, n_rows: int, n_cols: int) -> tuple[int, int]:
+    """The page's committed output cell (``{page}_i``, ``{page}_j`` in session state).
+
+    A link or an earlier pin may point outside a grid that has since shrunk: the cell is
+    moved to the nearest one inside.
+    """
+    i = min(int(st.session_state.get(f"{page}_i", 0)), n_rows - 1)
+    j = min(int(st.session_state.get(f"{page}_j", 0)), n_cols - 1)
+    st.session_state[f"{page}_i"], st.session_state[f"{page}_j"] = i, j
+    return i, j
+
+
+def pin_to(page: str, *, group_key: str = "") -> Callable[[int, int, int], None]:
+    """An ``on_pin`` that stores the cell as ``{page}_i``, ``{page}_j`` (and the group)."""
+
+    def on_pin(group: int, i: int, j: int) -> None:
+        st.session_state[f"{page}_i"], st.session_state[f"{page}_j"] = i, j
+        if group_key:
+            st.session_state[f"{page}_{group_key}"] = group
+
+    return on_pin
