@@ -4,6 +4,7 @@ Channels-last, in the lecture's notation: an image is ``(n_H, n_W, n_c)``, a fil
 bank ``(f, f, n_c, n_f)``. Every wrong input raises ``ValueError`` naming the numbers.
 """
 
+from cnn_core.backward import conv2d_backward, pool2d_backward
 from cnn_core.conv import CellExplanation, conv2d, explain_cell, pad
 from cnn_core.digits import Digits, load_digits, split_digits
 from cnn_core.export import to_pytorch
@@ -26,6 +27,7 @@ from cnn_core.images import (
     load_image,
     to_gray,
 )
+from cnn_core.learn import FilterHistory, fit_filter, safe_learning_rate
 from cnn_core.network import LECTURE_NETWORK, LENET5_LIKE, Layer, Row, describe
 from cnn_core.pool import POOL_MODES, PoolExplanation, explain_pool, pool2d, relu
 from cnn_core.shapes import (
@@ -52,11 +54,13 @@ __all__ = [
     "VERTICAL_EDGE",
     "CellExplanation",
     "Digits",
+    "FilterHistory",
     "Layer",
     "PoolExplanation",
     "Row",
     "box_filter",
     "conv2d",
+    "conv2d_backward",
     "conv_params",
     "dense_params",
     "dense_weights",
@@ -65,15 +69,18 @@ __all__ = [
     "downscale_factor",
     "explain_cell",
     "explain_pool",
+    "fit_filter",
     "image_size",
     "load_digits",
     "load_image",
     "output_size",
     "pad",
     "pool2d",
+    "pool2d_backward",
     "relu",
     "resolve_padding",
     "rotated_edge",
+    "safe_learning_rate",
     "same_padding",
     "split_digits",
     "to_gray",

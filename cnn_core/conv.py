@@ -69,6 +69,24 @@ def _as_volume(x: object) -> np.ndarray:
     return x
 
 
+def _as_batch(x: object) -> tuple[np.ndarray, int]:
+    """Return x as a batch ``(m, n_H, n_W, n_c)`` and the number of axes it came with.
+
+    A 2-D or 3-D x is one example (m = 1); a 4-D x is already a batch.
+    """
+    arr = _as_array("image", x)
+    if arr.ndim != 4:
+        if arr.ndim not in (2, 3):
+            raise ValueError(
+                "image must be (n_H, n_W), (n_H, n_W, n_c) or a batch (m, n_H, n_W, n_c), "
+                f"got shape {arr.shape}"
+            )
+        return _as_volume(arr)[None], arr.ndim
+    if min(arr.shape) == 0:
+        raise ValueError(f"batch is empty: shape {arr.shape}")
+    return arr, 4
+
+
 def _as_bank(w: object) -> tuple[np.ndarray, bool]:
     """Return w as ``(f, f, n_c, n_f)`` and whether it was a single filter."""
     w = _as_array("filter", w)
@@ -121,21 +139,23 @@ def pad(x: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
-def _space_to_depth(x: np.ndarray, f: int, s: int, p: int) -> tuple[np.ndarray, int, int]:
-    """Pad x and fold each s×s block into channels: ``(s·s·n_c, n_H' + g − 1, n_W' + g − 1)``.
+def _space_to_depth(x: np.ndarray, f: int, s: int, p: int) -> tuple[np.ndarray, int, int, int]:
+    """Pad a batch and fold each s×s block into channels: ``(s·s·n_c, m·rows + 1, cols)``.
 
-    Returns the folded, channels-first input and the output size ``(n_H', n_W')``;
-    ``g = ⌈f/s⌉`` is the folded filter's size. With s = 1 this is padding plus a
-    transpose to channels-first. One spare row of zeros at the bottom lets the last
-    band read whole rows.
+    Returns the folded, channels-first input, the output size ``(n_H', n_W')`` and
+    ``rows = n_H' + g − 1``, the folded rows of one example (``cols = n_W' + g − 1``;
+    ``g = ⌈f/s⌉`` is the folded filter's size). The m examples are stacked one under
+    the other. With s = 1 this is padding plus a transpose to channels-first. One
+    spare row of zeros at the bottom lets the last band read whole rows.
     """
-    n_H, n_W, C = x.shape
+    m, n_H, n_W, C = x.shape
     out_H, out_W = (n_H + 2 * p - f) // s + 1, (n_W + 2 * p - f) // s + 1
     g = -(-f // s)
     rows, cols = out_H - 1 + g, out_W - 1 + g
     # One pass over x pads it, drops rows no window reaches, moves channels first and
-    # folds: padded pixel (r·s + u, q·s + v, c) lands at xs[c, u, v, r, q].
-    xs = np.zeros((C, s, s, rows + 1, cols), dtype=x.dtype)
+    # folds: pixel (r·s + u, q·s + v, c) of padded example k lands at xs[c, u, v, k, r, q].
+    xs = np.zeros((C, s, s, m * rows + 1, cols), dtype=x.dtype)
+    examples = xs[:, :, :, : m * rows].reshape(C, s, s, m, rows, cols, copy=False)
     for u in range(s):
         r0 = max(0, -(-(p - u) // s))
         i_rows = range(r0 * s + u - p, min(n_H, rows * s - p), s)
@@ -143,11 +163,11 @@ def _space_to_depth(x: np.ndarray, f: int, s: int, p: int) -> tuple[np.ndarray, 
             q0 = max(0, -(-(p - v) // s))
             j_cols = range(q0 * s + v - p, min(n_W, cols * s - p), s)
             if len(i_rows) and len(j_cols):
-                src = x[i_rows.start : i_rows.stop : s, j_cols.start : j_cols.stop : s]
-                dst = xs[:, u, v, r0 : r0 + len(i_rows), q0 : q0 + len(j_cols)]
-                dst[...] = src.transpose(2, 0, 1)
-    xc = xs.reshape(C * s * s, rows + 1, cols)
-    return xc, out_H, out_W
+                src = x[:, i_rows.start : i_rows.stop : s, j_cols.start : j_cols.stop : s]
+                dst = examples[:, u, v, :, r0 : r0 + len(i_rows), q0 : q0 + len(j_cols)]
+                dst[...] = src.transpose(3, 0, 1, 2)
+    xc = xs.reshape(C * s * s, m * rows + 1, cols)
+    return xc, out_H, out_W, rows
 
 
 def _phases(f: int, s: int) -> list[tuple[int, int, int, int]]:
@@ -158,19 +178,23 @@ def _phases(f: int, s: int) -> list[tuple[int, int, int, int]]:
 
 
 def _correlate(x: np.ndarray, w: np.ndarray, s: int, p: int) -> np.ndarray:
-    """Cross-correlate ``(n_H, n_W, n_c)`` with ``(f, f, n_c, n_f)`` → ``(n_H', n_W', n_f)``.
+    """Cross-correlate ``(m, n_H, n_W, n_c)`` with ``(f, f, n_c, n_f)`` → ``(m, n_H', n_W', n_f)``.
 
     After ``_space_to_depth`` the convolution has stride 1. Flatten each channel's
     rows end to end (width ``cols``): filter offset (a, b) is then a shift by
     ``a·cols + b``, so every row of the im2col block is a contiguous slice. Taps are
     gathered phase by phase (``_phases``), so no zero weight is multiplied. The
     ``cols − n_W'`` cells computed across each row's end are garbage and cropped.
+    A batch is one tall image of examples stacked vertically: the ``g − 1`` output
+    rows whose windows straddle two examples are garbage too, and dropped.
     """
     f, _, C, n_f = w.shape
-    xs, out_H, out_W = _space_to_depth(x, f, s, p)
+    m = x.shape[0]
+    xs, out_H, out_W, rows = _space_to_depth(x, f, s, p)
     _, _, cols = xs.shape
     it, plane = xs.itemsize, xs.strides[0]
-    length = out_H * cols
+    total = (m - 1) * rows + out_H  # output rows of the stacked image
+    length = total * cols
     phases = _phases(f, s)
     # Per phase: a strided view (n_c, g_u, g_v, length) of the shifted flat rows,
     # and the matching weights w[a·s + u, b·s + v, c, :], in the same row order.
@@ -189,7 +213,7 @@ def _correlate(x: np.ndarray, w: np.ndarray, s: int, p: int) -> np.ndarray:
     K = w_rows.shape[1]
     bounds = list(itertools.accumulate((wt.shape[1] for wt in weights), initial=0))
 
-    out = np.empty((out_H, out_W, n_f), dtype=x.dtype)
+    out = np.empty((m * rows, out_W, n_f), dtype=x.dtype)
     band_rows = max(1, _BAND_ELEMENTS // (cols * K))
 
     def run(rows: range) -> None:
@@ -208,13 +232,14 @@ def _correlate(x: np.ndarray, w: np.ndarray, s: int, p: int) -> np.ndarray:
 
     # NumPy releases the GIL in copies and matmul, so large images split their rows
     # between threads; the gathers, not BLAS, are what one thread leaves idle.
-    workers = min(_WORKERS, out_H // band_rows) if length * K >= _PARALLEL_ELEMENTS else 1
+    workers = min(_WORKERS, total // band_rows) if length * K >= _PARALLEL_ELEMENTS else 1
     if workers > 1:
-        cuts = [out_H * k // workers for k in range(workers + 1)]
+        cuts = [total * k // workers for k in range(workers + 1)]
         list(_pool().map(run, [range(a, b) for a, b in itertools.pairwise(cuts)]))
     else:
-        run(range(out_H))
-    return out
+        run(range(total))
+    # Example k's output is rows k·rows … k·rows + n_H' − 1 (contiguous when m = 1).
+    return np.ascontiguousarray(out.reshape(m, rows, out_W, n_f)[:, :out_H])
 
 
 def conv2d(
@@ -225,11 +250,12 @@ def conv2d(
     stride: int = 1,
     padding: Padding = 0,
 ) -> np.ndarray:
-    """Convolve an image with one filter or a bank of filters (no flip).
+    """Convolve an image, or a batch of images, with one filter or a bank of filters (no flip).
 
     Parameters
     ----------
-    x : ndarray, shape ``(n_H, n_W)`` or ``(n_H, n_W, n_c)``
+    x : ndarray, shape ``(n_H, n_W)``, ``(n_H, n_W, n_c)`` or a batch ``(m, n_H, n_W, n_c)``
+        A 4-D x is always a batch of m examples; each is convolved on its own.
     w : ndarray, shape ``(f, f)``, ``(f, f, n_c)`` or ``(f, f, n_c, n_f)``
         A 2-D filter has one channel. The filter's channels must equal the image's.
     b : scalar or ndarray of shape ``(n_f,)``, optional
@@ -241,7 +267,8 @@ def conv2d(
     -------
     ndarray
         ``(n_H', n_W')`` for a single filter, ``(n_H', n_W', n_f)`` for a bank, with
-        ``n_H' = ⌊(n_H + 2p − f)/s⌋ + 1``. Integer inputs give exact int64 results;
+        ``n_H' = ⌊(n_H + 2p − f)/s⌋ + 1``; a batch puts ``m`` in front:
+        ``(m, n_H', n_W')`` or ``(m, n_H', n_W', n_f)``. Integer inputs give exact int64 results;
         a float image keeps its dtype (float32 stays float32).
 
     Raises
@@ -261,17 +288,17 @@ def conv2d(
     >>> conv2d(x, [[1, 0, -1], [1, 0, -1], [1, 0, -1]])
     array([[-5, -4]])
     """
-    x = _as_volume(x)
+    x, ndim = _as_batch(x)
     w, single = _as_bank(w)
     f, n_c, n_f = w.shape[0], w.shape[2], w.shape[3]
-    if n_c != x.shape[2]:
+    if n_c != x.shape[3]:
         raise ValueError(
             f"filter has {n_c} channel{'s' * (n_c != 1)} but the image has "
-            f"{x.shape[2]}: a filter must have as many channels as its input"
+            f"{x.shape[3]}: a filter must have as many channels as its input"
         )
     s = check_stride(stride)
     p = resolve_padding(padding, f)
-    check_fits(x.shape[0], x.shape[1], f, p)
+    check_fits(x.shape[1], x.shape[2], f, p)
     b = _as_array("bias", 0 if b is None else b)
     if b.ndim > 1 or (b.ndim == 1 and b.shape[0] != n_f):
         raise ValueError(
@@ -289,7 +316,8 @@ def conv2d(
         out = out.astype(np.int64)
     if b.ndim == 1 or b != 0:
         out += b.astype(dtype)
-    return out[:, :, 0] if single else out
+    out = out[..., 0] if single else out
+    return out if ndim == 4 else out[0]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnn_core.conv import _as_volume
+from cnn_core.conv import _as_batch
 from cnn_core.shapes import check_int, check_stride
 
 POOL_MODES = ("max", "average")
@@ -29,16 +29,16 @@ def pool2d(x: np.ndarray, f: int = 2, *, stride: int = 2, mode: str = "max") -> 
 
     Parameters
     ----------
-    x : ndarray, shape ``(n_H, n_W)`` or ``(n_H, n_W, n_c)``
+    x : ndarray, shape ``(n_H, n_W)``, ``(n_H, n_W, n_c)`` or a batch ``(m, n_H, n_W, n_c)``
     f : int ≥ 1, window size
     stride : int ≥ 1
     mode : ``"max"`` or ``"average"``
 
     Returns
     -------
-    ndarray, shape ``(⌊(n_H − f)/s⌋ + 1, ⌊(n_W − f)/s⌋ + 1[, n_c])``
-        Max keeps the input's dtype; average is float (float32 stays float32,
-        integers give float64).
+    ndarray, shape ``([m, ]⌊(n_H − f)/s⌋ + 1, ⌊(n_W − f)/s⌋ + 1[, n_c])``
+        A batch keeps its ``m`` in front, a 2-D input stays 2-D. Max keeps the
+        input's dtype; average is float (float32 stays float32, integers give float64).
 
     Raises
     ------
@@ -53,11 +53,10 @@ def pool2d(x: np.ndarray, f: int = 2, *, stride: int = 2, mode: str = "max") -> 
     """
     if mode not in POOL_MODES:
         raise ValueError(f'unknown pooling mode "{mode}": use "max" or "average"')
-    flat = np.asarray(x).ndim == 2
-    x = _as_volume(x)
+    x, ndim = _as_batch(x)
     f = check_int("window size f", f, 1)
     s = check_stride(stride)
-    n_H, n_W = x.shape[:2]
+    n_H, n_W = x.shape[1:3]
     if f > n_H or f > n_W:
         raise ValueError(f"pooling window {f}×{f} does not fit a {n_H}×{n_W} input")
     out_H, out_W = (n_H - f) // s + 1, (n_W - f) // s + 1
@@ -68,7 +67,7 @@ def pool2d(x: np.ndarray, f: int = 2, *, stride: int = 2, mode: str = "max") -> 
 
     # One vectorised ufunc per window offset: f² passes over strided slices of x.
     def at(i: int, j: int) -> np.ndarray:
-        return x[i : i + s * (out_H - 1) + 1 : s, j : j + s * (out_W - 1) + 1 : s]
+        return x[:, i : i + s * (out_H - 1) + 1 : s, j : j + s * (out_W - 1) + 1 : s]
 
     out = at(0, 0).copy()
     combine = np.maximum if mode == "max" else np.add
@@ -78,7 +77,14 @@ def pool2d(x: np.ndarray, f: int = 2, *, stride: int = 2, mode: str = "max") -> 
                 combine(out, at(i, j), out=out)
     if mode == "average":
         out /= f * f
-    return out[:, :, 0] if flat else out
+    return _unbatch(out, ndim)
+
+
+def _unbatch(out: np.ndarray, ndim: int) -> np.ndarray:
+    """Give a ``(m, n_H, n_W, n_c)`` result the number of axes its input had."""
+    if ndim == 4:
+        return out
+    return out[0, :, :, 0] if ndim == 2 else out[0]
 
 
 @dataclass(frozen=True)

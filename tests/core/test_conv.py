@@ -191,7 +191,8 @@ def test_pad_adds_zeros_on_height_and_width_only():
         ),
         (
             lambda: conv2d(np.ones(6), np.ones((3, 3))),
-            "image must be (n_H, n_W) or (n_H, n_W, n_c), got shape (6,)",
+            "image must be (n_H, n_W), (n_H, n_W, n_c) or a batch (m, n_H, n_W, n_c), "
+            "got shape (6,)",
         ),
         (lambda: conv2d(np.array([["a"]]), np.ones((1, 1))), "image must hold real numbers"),
     ],
