@@ -318,11 +318,6 @@ def _build_panels(panels: list[Panel], height: int | None) -> go.Figure:
     return fig
 
 
-def padded_panel(padded: np.ndarray, p: int, title: str, **overlays) -> Panel:
-    """The padded input of the padding and stride pages: grey, its zero border washed."""
-    return Panel(padded, kind="gray", pad=p, title=title, **overlays)
-
-
 def grid_figure(z: np.ndarray, *, height: int | None = None, **panel) -> go.Figure:
     """One grid as a figure: row 0 at the top, cells square. Options as ``Panel``."""
     return panels_figure(

@@ -9,8 +9,6 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from ui.grids import WINDOW_COLOR
-
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
@@ -44,26 +42,6 @@ def grid(at: AppTest, key: str) -> np.ndarray:
     return _decode(figure(at, key)["data"][0]["z"])
 
 
-def cell_text(at: AppTest, key: str, panel: int = 1) -> np.ndarray:
-    """The numbers written in the cells of a panel (1 = leftmost), as strings."""
-    heat = [t for t in figure(at, key)["data"] if t["type"] == "heatmap"][panel - 1]
-    return np.asarray(heat["text"])
-
-
-def window(at: AppTest, key: str, panel: int = 1) -> tuple[int, int, int, int] | None:
-    """(top, left, height, width) of the amber outline in a panel (1 = leftmost), or None."""
-    axis = "x" if panel == 1 else f"x{panel}"
-    for trace in figure(at, key)["data"]:
-        if trace.get("name") == "window" and trace.get("xaxis", "x") == axis:
-            assert trace["line"]["color"] == WINDOW_COLOR
-            xs, ys = _decode(trace["x"]), _decode(trace["y"])
-            xs = [v for v in xs if v is not None]
-            ys = [v for v in ys if v is not None]
-            top, left = round(min(ys) + 0.5), round(min(xs) + 0.5)
-            return top, left, round(max(ys) - min(ys)), round(max(xs) - min(xs))
-    return None
-
-
 def formulas(at: AppTest) -> list[str]:
     """The text of every formula line on the page, without its HTML."""
     out = []
@@ -95,3 +73,23 @@ def has(at: AppTest, key: str) -> bool:
 def heatmaps(at: AppTest, key: str) -> list[np.ndarray]:
     """The z values of every heatmap (panel) in the chart with this key, left to right."""
     return [_decode(t["z"]) for t in figure(at, key)["data"] if t["type"] == "heatmap"]
+
+
+def linked(at: AppTest, key: str) -> dict:
+    """The data the page sent to the linked grid with this key (ui.linked_grid)."""
+    for el in at.get("bidi_component"):
+        if el.proto.id.endswith(f"-{key}"):
+            return json.loads(el.proto.json)
+    raise KeyError(f"no linked grid {key!r} on the page")
+
+
+def linked_grids(at: AppTest, key: str) -> dict[str, np.ndarray]:
+    """Every grid of a linked grid by its label, as arrays, in page order."""
+    return {g["label"]: np.asarray(g["values"]) for g in linked(at, key)["grids"]}
+
+
+def pinned_window(at: AppTest, key: str) -> tuple[int, int, int, int]:
+    """(top, left, f, f): the input window behind the pinned output cell."""
+    data = linked(at, key)
+    _, i, j = data["pin"]
+    return i * data["s"], j * data["s"], data["f"], data["f"]

@@ -9,44 +9,70 @@ from cnn_core import (
     SOBEL_VERTICAL,
     VERTICAL_EDGE,
     conv2d,
+    explain_cell,
     rotated_edge,
 )
 from cnn_core.examples import CHECKER, LECTURE_6X6
 from tests import samples
 from tests.pages.helpers import (
-    cell_text,
     formulas,
     grid,
     has,
+    linked,
+    linked_grids,
     open_page,
+    pinned_window,
     texts,
-    window,
 )
 
 PAGE = "pages/edge_detection.py"
 LECTURE_OUTPUT = [[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7], [-3, -2, -3, -16]]
 
 
+def output(at) -> np.ndarray:
+    return next(v for k, v in linked_grids(at, "edge_grid").items() if k.startswith("Output"))
+
+
 def test_opens_on_the_lecture_example():
     at = open_page(PAGE)
-    np.testing.assert_array_equal(grid(at, "edge_input_chart"), LECTURE_6X6)
-    np.testing.assert_array_equal(grid(at, "edge_filter_chart"), VERTICAL_EDGE)
-    np.testing.assert_array_equal(grid(at, "edge_chart"), LECTURE_OUTPUT)
-    assert cell_text(at, "edge_chart")[3, 3] == "−16"
+    grids = linked_grids(at, "edge_grid")
+    assert list(grids) == ["Input 6×6", "Filter 3×3", "Output 4×4"]
+    np.testing.assert_array_equal(grids["Input 6×6"], LECTURE_6X6)
+    np.testing.assert_array_equal(grids["Filter 3×3"], VERTICAL_EDGE)
+    np.testing.assert_array_equal(grids["Output 4×4"], LECTURE_OUTPUT)
     assert formulas(at) == ["3×1 + 1×1 + 2×1 + 0×0 + 5×0 + 7×0 + 1×(−1) + 8×(−1) + 2×(−1) = −5"]
-    assert window(at, "edge_input_chart") == (0, 0, 3, 3)
-    assert window(at, "edge_chart") == (0, 0, 1, 1)
+    assert linked(at, "edge_grid")["pin"] == [0, 0, 0]
+    assert pinned_window(at, "edge_grid") == (0, 0, 3, 3)
     assert not at.error
 
 
-def test_moving_the_sliders_moves_the_window_and_the_sum():
+def test_every_output_cell_is_sent_with_its_nine_products():
     at = open_page(PAGE)
-    at.slider(key="edge_i").set_value(1).run()
-    at.slider(key="edge_j").set_value(2).run()
-    assert window(at, "edge_input_chart") == (1, 2, 3, 3)
-    assert window(at, "edge_chart") == (1, 2, 1, 1)
+    data = linked(at, "edge_grid")
+    terms = np.asarray(data["terms"]["0"])
+    assert terms.shape == (4, 4, 9, 2)
+    for i in range(4):
+        for j in range(4):
+            cell = explain_cell(LECTURE_6X6, VERTICAL_EDGE, i, j)
+            np.testing.assert_array_equal(terms[i, j, :, 0], cell.window.T.ravel())
+            np.testing.assert_array_equal(terms[i, j, :, 1], cell.weights.T.ravel())
+            assert (terms[i, j, :, 0] * terms[i, j, :, 1]).sum() == LECTURE_OUTPUT[i][j]
+    assert data["f"] == 3 and data["s"] == 1
+
+
+def test_a_pinned_cell_moves_the_window_and_the_sum():
+    at = open_page(PAGE, edge_i=1, edge_j=2)
+    assert pinned_window(at, "edge_grid") == (1, 2, 3, 3)
     assert formulas(at)[0].startswith("8×1 + 2×1 + 3×1 + 9×0 + 5×0 + 1×0 + 3×(−1)")
     assert formulas(at)[0].endswith("= 2")
+
+
+def test_a_pin_outside_a_smaller_output_moves_inside_it():
+    at = open_page(PAGE, edge_i=3, edge_j=3)
+    at.selectbox(key="edge_filter").set_value("Custom filter").run()
+    at.select_slider(key="edge_custom_f").set_value(5).run()
+    assert output(at).shape == (2, 2)
+    assert linked(at, "edge_grid")["pin"] == [0, 1, 1]
 
 
 @pytest.mark.parametrize(
@@ -56,28 +82,29 @@ def test_moving_the_sliders_moves_the_window_and_the_sum():
 def test_the_sign_of_a_step_tells_its_direction(choice, value, word):
     at = open_page(PAGE)
     at.selectbox(key="edge_input").set_value(choice).run()
-    out = grid(at, "edge_chart")
-    np.testing.assert_array_equal(out, [[0, value, value, 0]] * 4)
+    np.testing.assert_array_equal(output(at), [[0, value, value, 0]] * 4)
     assert f"{word} (" in texts(at)
 
 
 def test_horizontal_filter_on_the_checker():
     at = open_page(PAGE, edge_input="Checker 6×6", edge_filter="Horizontal edge")
-    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(CHECKER, HORIZONTAL_EDGE))
-    np.testing.assert_array_equal(grid(at, "edge_chart")[1], [30, 10, -10, -30])
+    np.testing.assert_array_equal(output(at), conv2d(CHECKER, HORIZONTAL_EDGE))
+    np.testing.assert_array_equal(output(at)[1], [30, 10, -10, -30])
 
 
 def test_sobel_preset_changes_the_output():
     at = open_page(PAGE, edge_filter="Sobel, vertical")
-    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(LECTURE_6X6, SOBEL_VERTICAL))
+    np.testing.assert_array_equal(output(at), conv2d(LECTURE_6X6, SOBEL_VERTICAL))
 
 
 def test_rotated_edge_at_90_degrees_is_the_horizontal_filter():
     at = open_page(PAGE, edge_filter="Rotated edge (any angle)")
     at.slider(key="edge_theta").set_value(90).run()
     at.radio(key="edge_kind").set_value("Lecture (1, 0, −1)").run()
-    np.testing.assert_array_equal(grid(at, "edge_filter_chart"), rotated_edge(90, "basic"))
-    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(LECTURE_6X6, HORIZONTAL_EDGE))
+    np.testing.assert_array_equal(
+        linked_grids(at, "edge_grid")["Filter 3×3"], rotated_edge(90, "basic")
+    )
+    np.testing.assert_array_equal(output(at), conv2d(LECTURE_6X6, HORIZONTAL_EDGE))
     assert "direction ↓" in texts(at)
 
 
@@ -86,7 +113,7 @@ def test_custom_filter_is_read_cell_by_cell():
     at = open_page(PAGE, edge_filter="Custom filter", edge_custom_3=edits)
     custom = VERTICAL_EDGE.copy()
     custom[0, 0] = 2
-    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(LECTURE_6X6, custom))
+    np.testing.assert_array_equal(output(at), conv2d(LECTURE_6X6, custom))
 
 
 def test_a_malformed_custom_filter_gets_a_message():

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from cnn_core import HORIZONTAL_EDGE, box_filter, conv2d
 from cnn_core.examples import CHECKER, lecture_image
-from tests.pages.helpers import APP, cell_text, formulas, grid, heatmaps, texts, window
+from tests.pages.helpers import APP, formulas, linked, linked_grids, texts
 from ui.widgets import MAX_UPLOAD_MB
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,8 +30,9 @@ def test_an_edge_link_reproduces_input_filter_and_cell():
     at = open_link(
         "pages/edge_detection.py", input="Checker 6×6", filter="Horizontal edge", i="1", j="2"
     )
-    np.testing.assert_array_equal(grid(at, "edge_chart"), conv2d(CHECKER, HORIZONTAL_EDGE))
-    assert window(at, "edge_chart") == (1, 2, 1, 1)
+    grids = linked_grids(at, "edge_grid")
+    np.testing.assert_array_equal(grids["Output 4×4"], conv2d(CHECKER, HORIZONTAL_EDGE))
+    assert linked(at, "edge_grid")["pin"] == [0, 1, 2]
     assert formulas(at)[0].endswith("= −10")
     assert not at.info
 
@@ -41,7 +42,7 @@ def test_a_custom_filter_travels_in_the_link():
         "pages/edge_detection.py", filter="Custom filter", custom_f="3", w="1,2,1;0,0,0;-1,-2,-1"
     )
     np.testing.assert_array_equal(
-        grid(at, "edge_filter_chart"), [[1, 2, 1], [0, 0, 0], [-1, -2, -1]]
+        linked_grids(at, "edge_grid")["Filter 3×3"], [[1, 2, 1], [0, 0, 0], [-1, -2, -1]]
     )
     assert at.query_params["w"] == "1,2,1;0,0,0;-1,-2,-1"
 
@@ -54,7 +55,8 @@ def test_moving_a_control_updates_the_link():
     again = open_link("pages/stride.py", **dict(at.query_params.items()))
     assert formulas(again) == formulas(at)
     np.testing.assert_array_equal(
-        heatmaps(again, "stride_chart")[1], conv2d(lecture_image(9), box_filter(3), stride=3)
+        linked_grids(again, "stride_grid")["Output 3×3"],
+        conv2d(lecture_image(9), box_filter(3), stride=3),
     )
 
 
@@ -109,21 +111,13 @@ def test_presentation_mode_is_in_the_link_and_enlarges_the_numbers():
     assert big.toggle(key="present").value is True
     assert big.query_params["present"] == "1"
     assert "font-size: 21px" in texts(big) and "font-size: 21px" not in texts(plain)
-    import json
-
-    size = [
-        json.loads(a.get_by_key("edge_chart").proto.spec)["data"][0]["textfont"]["size"]
-        for a in (plain, big)
-    ]
-    assert size[1] == round(size[0] * 1.3)
-    assert cell_text(big, "edge_chart")[0, 0] == "−5"
+    assert linked(big, "edge_grid")["present"] and not linked(plain, "edge_grid")["present"]
 
 
 def test_every_chart_has_a_text_alternative_with_its_numbers():
-    at = open_link("pages/edge_detection.py")
-    for key in ("edge_input_chart", "edge_filter_chart", "edge_chart"):
-        assert at.get_by_key(key).proto.alt
-    assert at.get_by_key("edge_chart").proto.alt.startswith("Output 4×4: −5 −4 0 8 / −10")
+    at = open_link("pages/stride.py")
+    alt = at.get_by_key("stride_usage_chart").proto.alt
+    assert alt.startswith("Windows using each pixel of the 7×7 image: 1 1 2 1 2 1 1 / 1 1 2")
 
 
 def test_streamlit_upload_limit_equals_the_apps():

@@ -1,15 +1,18 @@
 import numpy as np
 
 from cnn_core.examples import LECTURE_RGB
-from tests.pages.helpers import formulas, heatmaps, open_page, texts, window
+from tests.pages.helpers import formulas, linked, linked_grids, open_page, pinned_window, texts
 
 PAGE = "pages/pooling.py"
 
 
 def test_max_pooling_gives_the_lecture_output_and_names_the_winner():
     at = open_page(PAGE)
-    _x, out = heatmaps(at, "pool_chart")
+    _x, out = linked_grids(at, "pool_grid").values()
     np.testing.assert_array_equal(out, [[9, 2], [6, 3]])
+    data = linked(at, "pool_grid")
+    assert data["formula"] == "max" and data["winners"]["0"] == [[[1, 1], [0, 0]], [[1, 1], [0, 1]]]
+    assert data["terms"]["0"][0][0] == [1, 3, 2, 9]
     assert formulas(at)[0] == "max(1, 3, 2, 9) = 9"
     assert "sits at row 1, column 1 of the input" in texts(at)
     assert "Parameters to learn: 0." in texts(at)
@@ -18,23 +21,24 @@ def test_max_pooling_gives_the_lecture_output_and_names_the_winner():
 def test_average_pooling_gives_the_lecture_output_with_its_arithmetic():
     at = open_page(PAGE)
     at.radio(key="pool_mode").set_value("average").run()
-    _x, out = heatmaps(at, "pool_chart")
+    _x, out = linked_grids(at, "pool_grid").values()
     np.testing.assert_array_equal(out, [[3.75, 1.25], [4, 2]])
     assert formulas(at)[0] == "(1 + 3 + 2 + 9) / 4 = 3.75"
-    at.slider(key="pool_i").set_value(1).run()
+    assert linked(at, "pool_grid")["winners"] == {}
+    at = open_page(PAGE, pool_mode="average", pool_i=1)
     assert formulas(at)[0] == "(1 + 4 + 5 + 6) / 4 = 4"
-    assert window(at, "pool_chart") == (2, 0, 2, 2)
+    assert pinned_window(at, "pool_grid") == (2, 0, 2, 2)
 
 
 def test_window_and_stride_controls():
     at = open_page(PAGE)
     at.slider(key="pool_f").set_value(3).run()
     at.slider(key="pool_s").set_value(1).run()
-    out = heatmaps(at, "pool_chart")[1]
+    out = list(linked_grids(at, "pool_grid").values())[1]
     np.testing.assert_array_equal(out, [[9, 9], [9, 9]])
     at.slider(key="pool_f").set_value(4).run()
     at.slider(key="pool_s").set_value(4).run()
-    assert heatmaps(at, "pool_chart")[1].tolist() == [[9]]
+    assert list(linked_grids(at, "pool_grid").values())[1].tolist() == [[9]]
 
 
 def test_every_window_and_stride_fits_every_input():
@@ -47,14 +51,15 @@ def test_every_window_and_stride_fits_every_input():
                 at.slider(key="pool_f").set_value(f).run()
                 at.slider(key="pool_s").set_value(s).run()
                 assert not at.error and not at.exception
-                side = heatmaps(at, "pool_chart")[0].shape[0]
-                assert heatmaps(at, "pool_chart")[1].shape[0] == (side - f) // s + 1
+                x, out = linked_grids(at, "pool_grid").values()
+                assert out.shape[0] == (x.shape[0] - f) // s + 1
 
 
 def test_volume_is_pooled_channel_by_channel():
     at = open_page(PAGE)
-    pooled = heatmaps(at, "pool_pooled_volume_chart")
-    assert len(pooled) == 3
+    grids = linked_grids(at, "pool_volume_grid")
+    pooled = [grids[f"Pooled, {name}"] for name in ("red", "green", "blue")]
+    assert linked(at, "pool_volume_grid")["depthwise"]
     for k in range(3):
         want = LECTURE_RGB[..., k].reshape(3, 2, 3, 2).max(axis=(1, 3))
         np.testing.assert_array_equal(pooled[k], want)

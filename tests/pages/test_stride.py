@@ -2,7 +2,15 @@ import numpy as np
 
 from cnn_core import box_filter, conv2d
 from cnn_core.examples import lecture_image
-from tests.pages.helpers import formulas, grid, heatmaps, open_page, texts, window
+from tests.pages.helpers import (
+    formulas,
+    grid,
+    linked,
+    linked_grids,
+    open_page,
+    pinned_window,
+    texts,
+)
 
 PAGE = "pages/stride.py"
 
@@ -10,34 +18,39 @@ PAGE = "pages/stride.py"
 def test_opens_on_the_lecture_7x7_stride_2():
     at = open_page(PAGE)
     assert formulas(at) == ["⌊(7 + 2·0 − 3)/2⌋ + 1 = ⌊4/2⌋ + 1 = 3"]
-    out = heatmaps(at, "stride_chart")[1]
+    padded, out = linked_grids(at, "stride_grid").values()
+    np.testing.assert_array_equal(padded, lecture_image(7))
     np.testing.assert_array_equal(out, conv2d(lecture_image(7), box_filter(3), stride=2))
-    assert window(at, "stride_chart") == (0, 0, 3, 3)
+    data = linked(at, "stride_grid")
+    assert data["player"] and (data["f"], data["s"]) == (3, 2)
+    assert pinned_window(at, "stride_grid") == (0, 0, 3, 3)
     assert "Position 1 of 9" in texts(at)
+    starts = data["grids"][0]["marks"]
+    assert starts == [[r, c] for r in (0, 2, 4) for c in (0, 2, 4)]
 
 
 def test_padded_lecture_example_is_one_click_away_and_explains_the_floor():
     at = open_page(PAGE)
     at.button(key="stride_preset_6_1").click().run()
     assert formulas(at) == ["⌊(6 + 2·1 − 3)/2⌋ + 1 = ⌊5/2⌋ + 1 = ⌊2.5⌋ + 1 = 3"]
-    assert heatmaps(at, "stride_chart")[0].shape == (8, 8)
+    assert linked_grids(at, "stride_grid")["Padded input 8×8"].shape == (8, 8)
+    assert linked(at, "stride_grid")["grids"][0]["pad"] == 1
     assert "(n + 2p − f)/s = 2.5 is not whole" in texts(at)
 
 
-def test_next_and_back_step_the_window():
-    at = open_page(PAGE)
-    at.button(key="stride_next").click().run()
-    assert window(at, "stride_chart") == (0, 2, 3, 3)
-    assert window(at, "stride_chart", 2) == (0, 1, 1, 1)
-    for _ in range(2):
-        at.button(key="stride_next").click().run()
-    assert window(at, "stride_chart") == (2, 0, 3, 3)  # next row, s = 2 down
-    at.button(key="stride_back").click().run()
-    at.button(key="stride_back").click().run()
-    at.button(key="stride_back").click().run()
-    at.button(key="stride_back").click().run()
-    assert "Position 9 of 9" in texts(at)  # wrapped around
-    assert window(at, "stride_chart") == (4, 4, 3, 3)
+def test_a_step_from_a_link_pins_that_position():
+    at = open_page(PAGE, stride_step=5)
+    assert linked(at, "stride_grid")["pin"] == [0, 1, 2]
+    assert pinned_window(at, "stride_grid") == (2, 4, 3, 3)
+    assert "Position 6 of 9" in texts(at)
+    assert "top-left corner is at row 2, column 4 of the padded input" in texts(at)
+
+
+def test_a_step_past_a_smaller_output_moves_to_its_last_position():
+    at = open_page(PAGE, stride_step=8)
+    at.slider(key="stride_s").set_value(3).run()
+    assert linked(at, "stride_grid")["pin"] == [0, 1, 1]
+    assert "Position 4 of 4" in texts(at)
 
 
 def test_cells_the_stride_never_reaches_are_counted():
@@ -53,4 +66,12 @@ def test_moving_a_slider_changes_formula_and_output():
     at = open_page(PAGE)
     at.slider(key="stride_s").set_value(3).run()
     assert formulas(at) == ["⌊(7 + 2·0 − 3)/3⌋ + 1 = ⌊4/3⌋ + 1 = ⌊1.333⌋ + 1 = 2"]
-    assert heatmaps(at, "stride_chart")[1].shape == (2, 2)
+    assert linked_grids(at, "stride_grid")["Output 2×2"].shape == (2, 2)
+
+
+def test_pixels_no_window_reaches_are_flagged_on_the_padded_input():
+    at = open_page(PAGE)
+    at.button(key="stride_preset_8_0").click().run()
+    flags = linked(at, "stride_grid")["grids"][0]["flags"]
+    assert len(flags) == 15
+    assert [7, 0] in flags and [0, 7] in flags and [6, 6] not in flags

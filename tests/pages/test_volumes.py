@@ -2,7 +2,7 @@ import numpy as np
 
 from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d
 from cnn_core.examples import LECTURE_RGB
-from tests.pages.helpers import formulas, heatmaps, open_page, texts, window
+from tests.pages.helpers import formulas, linked, linked_grids, open_page, pinned_window, texts
 
 PAGE = "pages/volumes.py"
 
@@ -10,34 +10,50 @@ PAGE = "pages/volumes.py"
 def test_lecture_preset_gives_4x4x2():
     at = open_page(PAGE)
     assert formulas(at)[0] == "6×6×3 * 2 filters 3×3×3 → 4×4×2"
-    outs = heatmaps(at, "volumes_chart")
-    assert len(outs) == 2
+    grids = linked_grids(at, "volumes_grid")
+    outs = [v for k, v in grids.items() if k.startswith("Output")]
+    assert list(grids) == [
+        "Input, red",
+        "Input, green",
+        "Input, blue",
+        "Filter 0, red",
+        "Filter 0, green",
+        "Filter 0, blue",
+        "Filter 1, red",
+        "Filter 1, green",
+        "Filter 1, blue",
+        "Output channel 0",
+        "Output channel 1",
+    ]
     v3 = np.repeat(VERTICAL_EDGE[:, :, None], 3, axis=2)
     h3 = np.repeat(HORIZONTAL_EDGE[:, :, None], 3, axis=2)
     np.testing.assert_array_equal(outs[0], conv2d(LECTURE_RGB, v3))
     np.testing.assert_array_equal(outs[1], conv2d(LECTURE_RGB, h3))
-    inputs = heatmaps(at, "volumes_input_chart")
-    for c in range(3):
-        np.testing.assert_array_equal(inputs[c], LECTURE_RGB[..., c])
+    for c, name in enumerate(("red", "green", "blue")):
+        np.testing.assert_array_equal(grids[f"Input, {name}"], LECTURE_RGB[..., c])
+        np.testing.assert_array_equal(grids[f"Filter 1, {name}"], HORIZONTAL_EDGE)
     assert "each filter is 3×3×3: a filter must have one slice per input channel" in texts(at)
 
 
 def test_all_27_products_are_written_out_and_sum_to_the_cell():
     at = open_page(PAGE)
-    at.slider(key="volumes_i").set_value(1).run()
-    at.radio(key="volumes_k").set_value(1).run()
+    at = open_page(PAGE, volumes_i=1, volumes_k=1)
     text = formulas(at)[1]
     assert text.count("×") == 27
     h3 = np.repeat(HORIZONTAL_EDGE[:, :, None], 3, axis=2)
     want = conv2d(LECTURE_RGB, h3)[1, 0]
     assert text.endswith(f"= {want}".replace("-", "−"))
-    assert window(at, "volumes_input_chart") == (1, 0, 3, 3)
+    assert pinned_window(at, "volumes_grid") == (1, 0, 3, 3)
+    assert linked(at, "volumes_grid")["pin"] == [1, 1, 0]
+    terms = np.asarray(linked(at, "volumes_grid")["terms"]["1"])
+    assert terms.shape == (4, 4, 27, 2)
+    assert (terms[1, 0, :, 0] * terms[1, 0, :, 1]).sum() == want
 
 
 def test_red_only_filter_sees_only_the_red_channel():
     at = open_page(PAGE)
     at.selectbox(key="volumes_filters").set_value("Vertical edge, red channel only").run()
-    outs = heatmaps(at, "volumes_chart")
+    outs = [v for k, v in linked_grids(at, "volumes_grid").items() if k.startswith("Output")]
     assert len(outs) == 1
     np.testing.assert_array_equal(outs[0], conv2d(LECTURE_RGB[..., 0], VERTICAL_EDGE))
     assert formulas(at)[0] == "6×6×3 * 1 filter 3×3×3 → 4×4×1"
@@ -46,7 +62,7 @@ def test_red_only_filter_sees_only_the_red_channel():
 def test_photo_crop_and_random_inputs_work():
     at = open_page(PAGE)
     at.selectbox(key="volumes_input").set_value("Crop of a photo (cat)").run()
-    crop = heatmaps(at, "volumes_input_chart")
-    assert crop[0].shape == (6, 6) and crop[0].max() <= 255
+    crop = linked_grids(at, "volumes_grid")["Input, red"]
+    assert crop.shape == (6, 6) and crop.max() <= 255
     at.selectbox(key="volumes_input").set_value("Random integers 6×6×3").run()
     assert not at.exception and not at.error
