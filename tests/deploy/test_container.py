@@ -1,7 +1,7 @@
-"""The image's recipe: hadolint clean, and its exact start command serves a healthy app.
+"""The image's recipe, checked on the host: hadolint clean, the design card, and its exact
+CMD and HEALTHCHECK (the health check must also fail once the server is gone).
 
-There is no Docker engine on these machines, so the container's CMD and HEALTHCHECK are
-run as they are, on the host, against a free port.
+The image itself is built and run with podman in tests/deploy/test_image.py.
 """
 
 import json
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.deploy.container import debian_mirror
 from tests.e2e.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,3 +76,22 @@ def test_the_start_command_serves_and_the_healthcheck_passes():
         proc.wait(10)
     # Once the server is gone, the health check must fail.
     assert subprocess.run(health, cwd=ROOT, env=env).returncode == 1
+
+
+def test_the_stand_in_base_comes_from_the_machines_debian_mirror(tmp_path):
+    """deb822 and one-line sources; -security, -updates and third-party entries are not it."""
+    (tmp_path / "sources.list.d").mkdir()
+    (tmp_path / "sources.list.d" / "debian.sources").write_text(
+        "Types: deb\nURIs: http://deb.example.org/debian-security\n"
+        "Suites: bookworm-security\nComponents: main\n\n"
+        "Types: deb\n# a comment\nURIs: http://deb.example.org/debian/\n"
+        "Suites: bookworm bookworm-updates\nComponents: main\n"
+    )
+    (tmp_path / "sources.list.d" / "other.list.disabled").write_text("deb http://x/debian sid main")
+    assert debian_mirror(tmp_path) == "http://deb.example.org/debian"
+    (tmp_path / "sources.list.d" / "debian.sources").unlink()
+    (tmp_path / "sources.list").write_text(
+        "deb https://packages.example.com/apt cloud-sdk-bookworm main\n"
+        "deb [arch=amd64] http://mirror.example.net/debian bookworm main  # the archive\n"
+    )
+    assert debian_mirror(tmp_path) == "http://mirror.example.net/debian"
