@@ -8,6 +8,7 @@ from ui.formulas import number, products_formula
 from ui.grids import display_peak, grid_figure, image_figure
 from ui.linked_grid import Grid, conv_terms, linked_grid
 from ui.links import Param, one_of, save_link, whole
+from ui.photo_probe import photo_probe
 from ui.widgets import (
     EDGE_KINDS as EDGE_KIND_NAMES,
 )
@@ -111,24 +112,24 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
     except ValueError as err:
         st.error(f"This filter cannot slide over this image: {err}.")
         return
+    # The probe gets the sums themselves: its ReLU view colours max(0, z) and says so.
+    photo_probe(
+        f"{KEY}_probe",
+        gray,
+        maps[filt.label],
+        filt.kernel,
+        view=view,
+        titles=("Grayscale input", filt.label),
+    )
     if view == "relu":
         maps = {name: relu(z) for name, z in maps.items()}
-    left, right = st.columns(2)
-    with left:
-        chart(
-            image_figure(gray, kind="gray", title="Grayscale input"),
-            key=f"{KEY}_photo_chart",
-        )
-    with right:
-        z = maps[filt.label]
-        chart(
-            image_figure(z, kind=view, title=filt.label),
-            key=f"{KEY}_map_chart",
-        )
-        st.caption(
-            f"Output {z.shape[1]}×{z.shape[0]}, values from {number(round(z.min()))} to "
-            f"{number(round(z.max()))}; colours are full at ±{number(round(display_peak(z)))}."
-        )
+    z = maps[filt.label]
+    st.caption(
+        f"Output {z.shape[1]}×{z.shape[0]}, values from {number(round(z.min()))} to "
+        f"{number(round(z.max()))}; colours are full at ±{number(round(display_peak(z)))}. "
+        "Point at either picture (or drag a finger over it) to see the numbers under the "
+        "filter."
+    )
     st.subheader("Vertical and horizontal edges, side by side")
     for column, name in zip(st.columns(2), ("Vertical edges", "Horizontal edges"), strict=True):
         with column:

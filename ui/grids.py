@@ -341,8 +341,8 @@ def _lut(scale: str, n: int = 256) -> np.ndarray:
     return np.clip(np.round(np.array(colors) * 255), 0, 255).astype(np.uint8)
 
 
-_SIGNED_LUT = _lut(SIGNED_SCALE)
-_CELL_LUTS = {"signed": _SIGNED_LUT, "gray": _lut(GRAY_SCALE), "count": _lut(COUNT_SCALE)}
+SIGNED_LUT = _lut(SIGNED_SCALE)
+_CELL_LUTS = {"signed": SIGNED_LUT, "gray": _lut(GRAY_SCALE), "count": _lut(COUNT_SCALE)}
 
 
 def cell_colors(z: np.ndarray, kind: str, zrange: tuple[float, float] | None = None) -> list:
@@ -377,7 +377,7 @@ def to_display(img: np.ndarray, kind: str) -> np.ndarray:
     if kind in ("magnitude", "relu"):
         return np.round(np.clip(np.abs(img) * (255.0 / peak), 0, 255)).astype(np.uint8)
     index = np.round((img / peak + 1.0) * 127.5).astype(np.intp)
-    return _SIGNED_LUT[np.clip(index, 0, 255)]
+    return SIGNED_LUT[np.clip(index, 0, 255)]
 
 
 def display_peak(z: np.ndarray) -> float:

@@ -24,6 +24,7 @@ from tests.pages.helpers import (
     pinned_window,
     texts,
 )
+from ui.photo_probe import decode
 
 PAGE = "pages/edge_detection.py"
 LECTURE_OUTPUT = [[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7], [-3, -2, -3, -16]]
@@ -149,7 +150,7 @@ def upload(at, name: str, data: bytes, mime: str = "image/png"):
 def test_a_bad_upload_gets_one_clear_message(name, make, message):
     at = upload(open_page(PAGE), name, make())
     assert len(at.error) == 1 and message in at.error[0].value
-    assert not has(at, "edge_map_chart")
+    assert not has(at, "edge_vertical_chart")
 
 
 @pytest.mark.parametrize(
@@ -167,7 +168,7 @@ def test_an_awkward_but_valid_upload_shows_its_edges(name, make):
     assert not at.error
     captions = texts(at)
     assert "computed at" in captions
-    assert has(at, "edge_map_chart") and has(at, "edge_vertical_chart")
+    assert has(at, "edge_vertical_chart") and has(at, "edge_vertical_chart")
 
 
 def test_the_phone_photo_is_upright():
@@ -202,3 +203,12 @@ def test_the_flipped_filter_is_shown_on_demand():
     np.testing.assert_array_equal(
         grid(at, "edge_flipped_chart"), conv2d(LECTURE_6X6, VERTICAL_EDGE[::-1, ::-1])
     )
+
+
+def test_a_photo_is_sent_to_the_probe_as_its_working_size_input_and_output():
+    at = open_page(PAGE, edge_input="Photo: brick wall", edge_filter="Sobel, vertical")
+    probe = next(e for e in at.get("bidi_component") if e.proto.id.endswith("-edge_probe"))
+    header, image, output = decode(probe.proto.bytes)
+    assert max(image.shape) == 512
+    np.testing.assert_allclose(output, conv2d(image, SOBEL_VERTICAL), rtol=1e-6, atol=1e-3)
+    assert header["weights"] == SOBEL_VERTICAL.tolist() and header["view"] == "signed"
