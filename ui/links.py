@@ -8,6 +8,7 @@ Widget keys are ``f"{page}_{name}"``, so the URL name is the key's suffix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,25 @@ def flag(text: str) -> bool:
     return text == "1"
 
 
+MAX_SHOWN = 60
+"""Text a visitor chose is cut to this many characters when the page repeats it."""
+
+
+def verbatim(text: object, limit: int = MAX_SHOWN) -> str:
+    """Markdown that shows ``text`` exactly as typed, never as a link, bold or HTML.
+
+    Links are how a class shares ConvLab, so a crafted one must not speak in ConvLab's
+    voice: a value, file name or typed cell is shown as inline code (escaping is not
+    enough, since Streamlit turns a bare URL into a link), cut to ``limit`` characters.
+    """
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"
+
+
 def to_text(value: object) -> str:
     return str(int(value)) if isinstance(value, bool) else str(value)
 
@@ -70,7 +90,7 @@ def load_link(page: str, params: Sequence[Param]) -> None:
         try:
             st.session_state[f"{page}_{p.name}"] = p.parse(raw)
         except ValueError as err:
-            problems.append(f"{p.name} = “{raw}” is {err}, so {to_text(p.default)} is used")
+            problems.append(f"{p.name} = {verbatim(raw)} is {err}, so {to_text(p.default)} is used")
     if problems:
         st.info("This link had values ConvLab cannot use: " + "; ".join(problems) + ".")
 

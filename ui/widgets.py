@@ -32,7 +32,7 @@ from cnn_core import (
     to_gray,
 )
 from cnn_core.examples import BRIGHT_TO_DARK, CHECKER, DARK_TO_BRIGHT, LECTURE_6X6
-from ui.links import Param, load_link
+from ui.links import Param, load_link, verbatim
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
@@ -76,6 +76,7 @@ class PickedInput:
     """What ``input_picker`` returns: a small grid, or a photo at its working size."""
 
     label: str
+    """Markdown-safe: an upload's file name arrives as inline code (``ui.links.verbatim``)."""
     image: np.ndarray
     is_photo: bool
     original_shape: tuple[int, int] = (0, 0)
@@ -122,7 +123,7 @@ def input_picker(key: str, *, photos: bool = True, max_side: int = 512) -> Picke
         if upload is None:
             st.info("Choose a photo from your computer or phone to see its edges.")
             return None
-        data, name = upload.getvalue(), upload.name
+        data, name = upload.getvalue(), verbatim(upload.name)  # a visitor's text: as code
         if len(data) > MAX_UPLOAD_MB * 2**20:
             st.error(f"{name} is {len(data) / 2**20:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
             return None
@@ -167,12 +168,14 @@ def parse_custom_filter(table: pd.DataFrame) -> np.ndarray:
             try:
                 values[r, c] = float(text)
             except ValueError:
-                shown = f'"{text}"' if text else "empty"
+                shown = verbatim(text) if text else "empty"
                 raise ValueError(
                     f"row {r + 1}, column {c + 1} is {shown}: every cell needs a number"
                 ) from None
             if not np.isfinite(values[r, c]):
-                raise ValueError(f"row {r + 1}, column {c + 1} is {text}: use a finite number")
+                raise ValueError(
+                    f"row {r + 1}, column {c + 1} is {verbatim(text)}: use a finite number"
+                )
     if table.shape[0] != table.shape[1]:
         raise ValueError(f"a filter must be square, got {table.shape[0]}×{table.shape[1]}")
     return values.astype(np.int64) if np.all(values == np.round(values)) else values

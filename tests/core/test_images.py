@@ -1,3 +1,5 @@
+import io
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -97,3 +99,22 @@ def test_image_size_reads_the_header_and_turns_for_exif():
     assert image_size(samples.exif_rotated_jpeg()) == (40, 30)
     with pytest.raises(ValueError, match="not an image ConvLab can read"):
         image_size(samples.not_an_image())
+
+
+def _float_tiff(values: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(values.astype(np.float32), mode="F").save(buf, "TIFF")
+    return buf.getvalue()
+
+
+def test_a_float_tiff_in_0_to_1_is_scaled_to_0_to_255():
+    values = np.array([[0.0, 0.25], [0.5, 1.0]])
+    rgb = load_image(_float_tiff(values))
+    np.testing.assert_allclose(rgb[..., 0], values * 255, atol=1e-4)
+
+
+def test_a_float_tiff_in_0_to_255_is_kept_and_one_beyond_is_stretched():
+    kept = load_image(_float_tiff(np.array([[0.0, 2.0], [128.0, 255.0]])))
+    np.testing.assert_allclose(kept[..., 0], [[0, 2], [128, 255]], atol=1e-4)
+    stretched = load_image(_float_tiff(np.array([[-10.0, 0.0], [10.0, 30.0]])))
+    np.testing.assert_allclose(stretched[..., 0], [[0, 63.75], [127.5, 255]], atol=1e-3)

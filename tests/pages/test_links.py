@@ -1,5 +1,6 @@
 """Shared links: a page's controls live in its URL, and a bad value falls back with a notice."""
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from cnn_core import HORIZONTAL_EDGE, box_filter, conv2d
 from cnn_core.examples import CHECKER, lecture_image
 from tests.pages.helpers import APP, formulas, linked, linked_grids, texts
+from ui.links import verbatim
 from ui.widgets import MAX_UPLOAD_MB
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,19 +68,19 @@ def test_moving_a_control_updates_the_link():
         (
             "pages/padding.py",
             {"n": "abc"},
-            "n = “abc” is not a whole number between 1 and 12, so 6 is used",
+            "n = ` abc ` is not a whole number between 1 and 12, so 6 is used",
             "6 + 2·1 − 3 + 1 = 6",
         ),
         (
             "pages/stride.py",
             {"s": "9", "n": "7"},
-            "s = “9” is outside 1 to 4, so 2 is used",
+            "s = ` 9 ` is outside 1 to 4, so 2 is used",
             "⌊(7 + 2·0 − 3)/2⌋ + 1 = ⌊4/2⌋ + 1 = 3",
         ),
         (
             "pages/padding.py",
             {"mode": "huge"},
-            "mode = “huge” is not one of the choices",
+            "mode = ` huge ` is not one of the choices",
             "6 + 2·1 − 3 + 1 = 6",
         ),
     ],
@@ -124,3 +126,41 @@ def test_streamlit_upload_limit_equals_the_apps():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
     assert config["browser"]["gatherUsageStats"] is False
+
+
+PAYLOAD = "[Click here](https://evil.example/login) **now** <b>tag</b> `x`"
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def outside_code(markdown: str) -> str:
+    """What Markdown renders as text or markup: everything outside inline code spans."""
+    return re.sub(r"(`+) .*? \1", "", markdown)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_crafted_link_is_shown_as_text_never_as_markup(page):
+    names = re.findall(r'Param\(\s*"(\w+)"', (ROOT / page).read_text())
+    at = open_link(page, **dict.fromkeys(names, PAYLOAD))
+    notices = [e.value for kind in ("info", "warning", "error") for e in getattr(at, kind)]
+    for notice in notices:
+        shown = outside_code(notice)
+        assert "evil.example" not in shown and "**" not in shown and "<b>" not in shown, notice
+    if names:
+        assert any(PAYLOAD.replace("`", "")[:20] in n for n in notices), notices
+
+
+def test_a_long_value_is_cut_and_fenced_around_its_backticks():
+    assert verbatim("a`b", limit=60) == "`` a`b ``"
+    assert verbatim("x" * 100, limit=10) == "` xxxxxxxxx… `"
+    assert verbatim("two\nlines") == "` two lines `"
+
+
+def test_an_upload_name_is_shown_as_text():
+    at = open_link("pages/edge_detection.py", input="Upload your own image")
+    at.file_uploader(key="edge_upload").set_value(
+        ("[x](https://evil.example).png", b"no", "image/png")
+    )
+    at.run()
+    message = at.error[0].value
+    assert "Could not use ` [x](https://evil.example).png `" in message
+    assert "evil.example" not in outside_code(message)
