@@ -274,22 +274,31 @@ class GridView {
     this.root.insertBefore(bar, this.line);
   }
 
-  // Cell size: every grid in one row if cells can stay readable, else each grid wraps.
+  // Cell size: every band (row of grids) on one line if cells stay readable; else, on a
+  // phone, the input beside the output (the filter below them), so a finger scrubbing
+  // the output sees the window move; else each grid wraps on its own.
   layout() {
     if (!this.views) return;
     const width = this.root.clientWidth || 700;
-    const gap = 28;
     const max = this.data.present ? 76 : 56;
-    const columns = this.views.map((v) => v.cols + 1);
-    const widths = new Map();
-    this.grids.forEach((g, k) => widths.set(g.row, (widths.get(g.row) || 0) + columns[k] + gap / 40));
-    const inRow = Math.min(...[...widths.values()].map((cols) => width / cols));
-    let cell = Math.min(max, Math.floor(inRow));
-    if (cell < 30) {
-      // Wrap: each grid as wide as the page at most, cells shared by all grids.
-      cell = Math.min(max, Math.floor((width - 8) / Math.max(...columns)));
+    // Width of a line of grids, in cells: their columns and a gap of 0.7 cell between.
+    const span = (gs) => gs.reduce((a, g) => a + g.values[0].length, 0) + 0.7 * gs.length;
+    const bands = new Map();
+    for (const g of this.grids) bands.set(g.row, [...(bands.get(g.row) || []), g]);
+    const size = (gs) => Math.min(max, Math.floor(width / span(gs)));
+    let cell = Math.min(...[...bands.values()].map(size));
+    const narrow = cell < 30;
+    if (narrow) {
+      const pairs = [...bands.values()].map((gs) => {
+        const first = (role) => gs.filter((g) => g.role === role).slice(0, 1);
+        const pair = [...first("input"), ...first("output")];
+        return Math.min(...(pair.length ? [size(pair)] : []), ...gs.map((g) => size([g])));
+      });
+      cell = Math.min(...pairs);
+      if (cell < 26) cell = Math.min(...this.grids.map((g) => size([g])));
     }
     cell = Math.max(cell, 6);
+    this.root.classList.toggle("lg-narrow", narrow);
     this.root.style.setProperty("--cell", `${cell}px`);
     const longest = Math.max(...this.grids.flatMap((g) => g.values.flat().map((v) => fmt(v).length)));
     const font = Math.min(cell * 0.42, (cell * 1.5) / Math.max(longest, 2));
@@ -329,7 +338,7 @@ class GridView {
     // The committed cell is explained by Python below; the line is for the live preview.
     this.line.textContent = this.preview ? lit.line : this.data.hint;
     this.line.classList.toggle("lg-idle", !this.preview);
-    if (this.status) this.status.textContent = this.position(target);
+    if (this.status) this.status.textContent = this.preview ? this.position(target) : "";
   }
 
   pinTarget() {
