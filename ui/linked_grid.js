@@ -5,7 +5,7 @@
 // (ui/linked_grid.py); this file only decides which cells to light.
 // (fmt, factor and ink come from ui/grid_format.js, prepended by ui/linked_grid.py.)
 
-const PLAY_MS = 700;
+const PLAY_MS = 700; // a window position, or a frame of a learning run
 const PLAY_MS_REDUCED = 1600;
 
 export default function linkedGrid({ data, parentElement, setTriggerValue }) {
@@ -16,8 +16,17 @@ export default function linkedGrid({ data, parentElement, setTriggerValue }) {
     host.__convlabGrid = view;
   }
   view.commit = (pin) => setTriggerValue("pin", pin);
+  view.commitFrame = (frame) => setTriggerValue("frame", frame);
   view.show(data);
   return () => view.stop();
+}
+
+// A grid's number as written in its cell: rounded to the grid's decimals, if it has any
+// (a learning run's weights), else as the notes write numbers.
+function shown(grid, v) {
+  if (grid.decimals == null) return fmt(v);
+  const scale = 10 ** grid.decimals;
+  return fmt(Math.round(v * scale) / scale + 0);
 }
 
 class GridView {
@@ -40,6 +49,7 @@ class GridView {
     this.preview = null;
     this.build();
     this.layout();
+    if (data.frames) this.setFrame(data.frames.pin ?? data.frames.count - 1);
     this.paint();
     // A commit reruns Python and rebuilds the grids: keep the keyboard where it was.
     const index = focused ? this.grids.findIndex((g) => g.label === focused.label) : -1;
@@ -122,17 +132,17 @@ class GridView {
       const windows = count === 1 ? "1 window reads it" : `${count} windows read it`;
       const line =
         count === 0
-          ? `${name} (${i}, ${j}) = ${fmt(source.values[i][j])}: no window ever reads it.`
-          : `${name} (${i}, ${j}) = ${fmt(source.values[i][j])}: ${windows} (the lit output cells).`;
+          ? `${name} (${i}, ${j}) = ${shown(source, source.values[i][j])}: no window ever reads it.`
+          : `${name} (${i}, ${j}) = ${shown(source, source.values[i][j])}: ${windows} (the lit output cells).`;
       return { boxes, marks, line };
     }
     boxes.set(source.index, { top: i, left: j, height: 1, width: 1 });
-    return { boxes, marks, line: `${source.name} (${i}, ${j}) = ${fmt(source.values[i][j])}` };
+    return { boxes, marks, line: `${source.name} (${i}, ${j}) = ${shown(source, source.values[i][j])}` };
   }
 
   arithmetic(grid, i, j) {
     const terms = this.data.terms?.[grid.group]?.[i]?.[j];
-    const total = fmt(grid.values[i][j]);
+    const total = shown(grid, grid.values[i][j]);
     const head = `${grid.name} (${i}, ${j}) = `;
     if (!terms) return head + total;
     switch (this.data.formula) {
@@ -217,8 +227,8 @@ class GridView {
         cell.dataset.i = String(i);
         cell.dataset.j = String(j);
         cell.className = "lg-cell";
-        cell.textContent = fmt(v);
-        cell.setAttribute("aria-label", fmt(v));
+        cell.textContent = shown(g, v);
+        cell.setAttribute("aria-label", shown(g, v));
         cell.style.background = color;
         cell.style.color = ink(color);
         cell.style.gridRow = String(i + 1);
@@ -268,10 +278,101 @@ class GridView {
     button("◀", "Step back", () => this.step(-1));
     this.playButton = button("▶ Play", "Play", () => this.togglePlay());
     button("▶|", "Step forward", () => this.step(+1));
+    const frames = this.data.frames;
+    if (frames) {
+      this.range = document.createElement("input");
+      this.range.type = "range";
+      this.range.min = "0";
+      this.range.max = String(frames.count - 1);
+      this.range.className = "lg-range";
+      this.range.setAttribute("aria-label", frames.label || "Step");
+      this.range.addEventListener("input", () => {
+        this.pause();
+        this.setFrame(Number(this.range.value));
+      });
+      // Released (or Enter on the keyboard): Python explains this step.
+      this.range.addEventListener("change", () => this.commitFrame(Number(this.range.value)));
+      bar.appendChild(this.range);
+    }
     this.status = document.createElement("span");
     this.status.className = "lg-status";
     bar.appendChild(this.status);
     this.root.insertBefore(bar, this.line);
+    if (frames?.curve) this.buildCurve(frames.curve);
+  }
+
+  // The loss against the step on a log scale, as an SVG line with a dot at this frame.
+  buildCurve(curve) {
+    const w = 600;
+    const h = 160;
+    const pad = { left: 64, right: 12, top: 12, bottom: 28 };
+    const ys = curve.y.map((v) => Math.log10(Math.max(v, 1e-300)));
+    const lo = Math.floor(Math.min(...ys));
+    const hi = Math.ceil(Math.max(...ys)) === lo ? lo + 1 : Math.ceil(Math.max(...ys));
+    const last = this.data.frames.steps.at(-1) || 1;
+    const x = (k) => pad.left + ((w - pad.left - pad.right) * this.data.frames.steps[k]) / last;
+    const y = (v) => pad.top + ((h - pad.top - pad.bottom) * (hi - v)) / (hi - lo);
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+    svg.setAttribute("class", "lg-curve");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", curve.label);
+    const add = (tag, attrs, text) => {
+      const el = document.createElementNS(ns, tag);
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      if (text !== undefined) el.textContent = text;
+      svg.appendChild(el);
+      return el;
+    };
+    const step = Math.max(1, Math.ceil((hi - lo) / 6));
+    for (let e = lo; e <= hi; e += step) {
+      add("line", { x1: pad.left, x2: w - pad.right, y1: y(e), y2: y(e), class: "lg-tick" });
+      const label = add("text", { x: pad.left - 6, y: y(e) + 4, "text-anchor": "end" }, "10");
+      const power = document.createElementNS(ns, "tspan");
+      power.setAttribute("dy", "-6");
+      power.setAttribute("font-size", "0.75em");
+      power.textContent = String(e).replace("-", "\u2212");
+      label.appendChild(power);
+    }
+    add("text", { x: pad.left, y: h - 8 }, "step 0");
+    add("text", { x: w - pad.right, y: h - 8, "text-anchor": "end" }, `step ${last}`);
+    const points = ys.map((v, k) => `${x(k).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+    add("polyline", { points, class: "lg-loss" });
+    this.curveDot = add("circle", { r: 6, class: "lg-dot" });
+    this.curveAt = (k) => {
+      this.curveDot.setAttribute("cx", x(k));
+      this.curveDot.setAttribute("cy", y(ys[k]));
+    };
+    const title = document.createElement("p");
+    title.className = "lg-curve-title";
+    title.textContent = curve.label;
+    this.root.insertBefore(title, this.line);
+    this.root.insertBefore(svg, this.line);
+  }
+
+  // Show frame k: the grids that change per frame take that frame's numbers and colours.
+  setFrame(k) {
+    const frames = this.data.frames;
+    this.frame = Math.max(0, Math.min(frames.count - 1, k));
+    for (const [index, seq] of Object.entries(frames.grids)) {
+      const g = this.grids[Number(index)];
+      const v = this.views[Number(index)];
+      g.values = seq.values[this.frame];
+      v.cells.forEach((line, i) =>
+        line.forEach((cell, j) => {
+          const text = shown(g, g.values[i][j]);
+          const color = seq.colors[this.frame][i][j];
+          cell.textContent = text;
+          cell.setAttribute("aria-label", text);
+          cell.style.background = color;
+          cell.style.color = ink(color);
+        }),
+      );
+    }
+    if (this.range) this.range.value = String(this.frame);
+    if (this.curveAt) this.curveAt(this.frame);
+    if (this.status) this.status.textContent = frames.captions[this.frame];
   }
 
   // Cell size: every band (row of grids) on one line if cells stay readable; else, on a
@@ -300,7 +401,7 @@ class GridView {
     cell = Math.max(cell, 6);
     this.root.classList.toggle("lg-narrow", narrow);
     this.root.style.setProperty("--cell", `${cell}px`);
-    const longest = Math.max(...this.grids.flatMap((g) => g.values.flat().map((v) => fmt(v).length)));
+    const longest = Math.max(...this.grids.flatMap((g) => g.values.flat().map((v) => shown(g, v).length)));
     const font = Math.min(cell * 0.42, (cell * 1.5) / Math.max(longest, 2));
     this.root.style.setProperty("--cell-font", `${Math.max(font, 7)}px`);
     this.root.classList.toggle("lg-tiny", cell < 16);
@@ -338,7 +439,9 @@ class GridView {
     // The committed cell is explained by Python below; the line is for the live preview.
     this.line.textContent = this.preview ? lit.line : this.data.hint;
     this.line.classList.toggle("lg-idle", !this.preview);
-    if (this.status) this.status.textContent = this.preview ? this.position(target) : "";
+    if (this.status && !this.data.frames) {
+      this.status.textContent = this.preview ? this.position(target) : "";
+    }
   }
 
   pinTarget() {
@@ -440,6 +543,16 @@ class GridView {
   }
 
   step(delta) {
+    if (this.data.frames) {
+      const end = this.data.frames.count - 1;
+      if (this.playing && this.frame >= end) {
+        this.pause();
+        return;
+      }
+      this.setFrame(this.frame + delta);
+      if (!this.playing) this.commitSoon();
+      return;
+    }
     const current = this.preview || this.pinTarget();
     const grid = current ? this.grids[current.grid] : null;
     const out = grid && grid.role === "output" ? grid : this.outputsOf(0)[0] || this.grids.find((g) => g.role === "output");
@@ -456,7 +569,10 @@ class GridView {
       this.pause();
       return;
     }
-    const ms = this.reduced.matches ? PLAY_MS_REDUCED : PLAY_MS;
+    const frames = this.data.frames;
+    const reduced = this.reduced.matches;
+    const ms = frames ? (reduced ? 5 : 1) * (frames.ms || 120) : reduced ? PLAY_MS_REDUCED : PLAY_MS;
+    if (this.data.frames && this.frame >= this.data.frames.count - 1) this.setFrame(-1);
     this.step(+1);
     this.playing = setInterval(() => this.step(+1), ms);
     this.playButton.textContent = "❚❚ Pause";
@@ -469,10 +585,18 @@ class GridView {
     this.playing = null;
     this.playButton.textContent = "▶ Play";
     this.playButton.setAttribute("aria-label", "Play");
+    if (this.data.frames) this.commitFrame(this.frame);
+  }
+
+  // Step buttons pressed in a row commit once, when the student stops pressing.
+  commitSoon() {
+    clearTimeout(this.pending);
+    this.pending = setTimeout(() => this.commitFrame(this.frame), 400);
   }
 
   stop() {
     if (this.playing) clearInterval(this.playing);
+    clearTimeout(this.pending);
     this.playing = null;
   }
 }

@@ -57,6 +57,7 @@ class Grid:
     pad : width of the zero border drawn washed out (inputs)
     flags, marks : cells washed in vermillion (never reached) or marked with a dot
     row : grids with the same row share a line on the page (wrapping on a phone)
+    decimals : round the numbers written in the cells (the values sent stay exact)
     """
 
     values: np.ndarray
@@ -71,6 +72,7 @@ class Grid:
     marks: tuple[tuple[int, int], ...] = ()
     zrange: tuple[float, float] | None = None
     row: int = 0
+    decimals: int | None = None
 
     def payload(self) -> dict:
         values = np.asarray(self.values)
@@ -82,10 +84,59 @@ class Grid:
             "group": self.group,
             "pad": self.pad,
             "row": self.row,
+            "decimals": self.decimals,
             "values": values.tolist(),
             "colors": cell_colors(values, self.kind, self.zrange),
             "flags": [list(map(int, c)) for c in self.flags],
             "marks": [list(map(int, c)) for c in self.marks],
+        }
+
+
+@dataclass(frozen=True)
+class Frames:
+    """A run shown frame by frame (a filter learning): some grids change at every frame.
+
+    steps : the step number of each frame
+    grids : for the index of each changing grid (in the order passed to ``linked_grid``),
+        its values at every frame; colours use that grid's kind and ``zrange`` at every
+        frame, so a colour means the same number throughout
+    captions : one line per frame (``"Step 40 of 200: loss 0.012"``)
+    curve : a number per frame drawn as a line on a log scale (the loss)
+    pin : the frame Python explains (committed), shown first
+    ms : time per frame while playing
+    """
+
+    steps: Sequence[int]
+    grids: Mapping[int, Sequence[np.ndarray]]
+    captions: Sequence[str]
+    curve: Sequence[float] = ()
+    curve_label: str = ""
+    label: str = "Step"
+    pin: int | None = None
+    ms: int = 120
+
+    def payload(self, grids: Sequence[Grid]) -> dict:
+        count = len(self.steps)
+        if len(self.captions) != count or any(len(v) != count for v in self.grids.values()):
+            raise ValueError(f"every frame needs its caption and values: {count} steps")
+        changing = {}
+        for index, seq in self.grids.items():
+            g = grids[index]
+            changing[str(index)] = {
+                "values": [np.asarray(v).tolist() for v in seq],
+                "colors": [cell_colors(v, g.kind, g.zrange) for v in seq],
+            }
+        return {
+            "count": count,
+            "steps": [int(t) for t in self.steps],
+            "captions": list(self.captions),
+            "grids": changing,
+            "curve": {"y": [float(v) for v in self.curve], "label": self.curve_label}
+            if len(self.curve)
+            else None,
+            "label": self.label,
+            "pin": self.pin,
+            "ms": self.ms,
         }
 
 
@@ -138,6 +189,8 @@ def linked_grid(
     player: bool = False,
     depthwise: bool = False,
     hint: str = "",
+    frames: Frames | None = None,
+    on_frame: Callable[[int], None] | None = None,
 ) -> None:
     """Mount the linked grid.
 
@@ -154,6 +207,8 @@ def linked_grid(
     on_pin : called with ``(group, i, j)`` when the student commits an output cell
     player : Step and Play buttons that walk the window through its positions
     depthwise : output channel m reads input channel m only (pooling)
+    frames : a run to step and play through in the browser (adds the player)
+    on_frame : called with a frame's index when the student settles on it
     """
     if formula not in FORMULAS:
         raise ValueError(f"formula must be one of {FORMULAS}, got {formula!r}")
@@ -172,7 +227,10 @@ def linked_grid(
         "depthwise": depthwise,
         "present": bool(st.session_state.get("present")),
         "hint": hint,
+        "frames": frames.payload(grids) if frames is not None else None,
     }
+    if frames is not None:
+        data["player"] = True
     outputs = {g.group: np.shape(g.values) for g in grids if g.role == "output"}
 
     def committed() -> None:
@@ -187,7 +245,16 @@ def linked_grid(
         if shape is not None and 0 <= i < shape[0] and 0 <= j < shape[1]:
             on_pin(group, i, j)
 
-    _COMPONENT(key=key, data=data, on_pin_change=committed, width="stretch")
+    def settled() -> None:
+        value = (st.session_state.get(key) or {}).get("frame")
+        count = len(frames.steps) if frames is not None else 0
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value < count
+        if on_frame is not None and ok:
+            on_frame(value)
+
+    _COMPONENT(
+        key=key, data=data, on_pin_change=committed, on_frame_change=settled, width="stretch"
+    )
 
 
 def pinned_cell(page: str, n_rows: int, n_cols: int) -> tuple[int, int]:

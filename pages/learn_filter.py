@@ -1,0 +1,215 @@
+"""Learn a filter: treat the nine numbers as parameters and let gradient descent find them."""
+
+import hashlib
+
+import numpy as np
+import streamlit as st
+
+from cnn_core import conv2d, fit_filter, safe_learning_rate
+from ui.formulas import number
+from ui.learning import frame_steps, gradient, gradient_formula, outputs
+from ui.linked_grid import Frames, Grid, linked_grid
+from ui.links import Param, flag, one_of, save_link, whole
+from ui.widgets import (
+    EDGE_KINDS,
+    FILTER_CHOICES,
+    INPUT_CHOICES,
+    MAX_CUSTOM_F,
+    filter_picker,
+    formula,
+    input_picker,
+    parse_weights,
+    setup_page,
+    weights_text,
+)
+
+KEY = "learn"
+STEPS = [50, 200, 500, 2000]
+# Learning rates as multiples of the safe step 1/L: below 2 converges, above 2 diverges.
+RATES = [0.1, 0.5, 1.0, 1.5, 2.5]
+# Photos are learned at 24 px: a 22×22 output, sent to the browser at every frame.
+PHOTO_SIDE = 24
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def learn(_raw: np.ndarray, digest: str, centre: bool, hidden: np.ndarray, steps: int, rate: float):
+    """Run fit_filter once for these settings (the image hashed by digest).
+
+    The target is the hidden filter on the image as given; a centred input must learn
+    the same weights, and only the bias makes up for the mean. Returns (x, target, run).
+    """
+    raw = _raw.astype(np.float64)
+    x = raw - raw.mean() if centre else raw
+    target = conv2d(raw, hidden)
+    lr = rate * safe_learning_rate(x[:, :, None], hidden.shape[0])
+    return x, target, fit_filter(x, target, f=hidden.shape[0], steps=steps, lr=lr, seed=0)
+
+
+def settle(frame: int) -> None:
+    st.session_state[f"{KEY}_t"] = frame
+
+
+def lesson() -> None:
+    c1, c2 = st.columns(2)
+    with c1:
+        picked = input_picker(KEY, max_side=PHOTO_SIDE)
+    with c2:
+        filt = filter_picker(KEY)
+    c3, c4, c5 = st.columns(3)
+    steps = c3.select_slider(
+        "Steps", STEPS, value=200, key=f"{KEY}_steps", help="How many gradient steps to take."
+    )
+    rate = c4.select_slider(
+        "Learning rate (× the safe step)",
+        RATES,
+        value=1.0,
+        key=f"{KEY}_lr",
+        help="The step size as a multiple of 1/L, a step that cannot overshoot. "
+        "Above 2 it overshoots further each step.",
+    )
+    centre = c5.toggle(
+        "Centre the input",
+        key=f"{KEY}_centre",
+        help="Subtract the image's mean before learning, as networks normalise their inputs.",
+    )
+    custom = filt is not None and filt.label.startswith("Custom")
+    save_link(KEY, LINK, w=weights_text(filt.kernel) if custom else None)
+    if picked is None or filt is None:
+        return
+    hidden = np.asarray(filt.kernel, dtype=np.float64)
+    f = hidden.shape[0]
+    n_H, n_W = picked.image.shape
+    if f > min(n_H, n_W):
+        st.error(f"A {f}×{f} filter does not fit a {n_H}×{n_W} image.")
+        return
+    digest = hashlib.sha256(np.ascontiguousarray(picked.image).tobytes()).hexdigest()
+    x, target, run = learn(picked.image, digest, centre, hidden, steps, rate)
+    show_run(x, hidden, target, run, rate, centre)
+
+
+def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
+    f = hidden.shape[0]
+    if run.diverged:
+        st.error(
+            f"The learning rate is too large ({number(rate)} × the safe step): the loss blew "
+            f"up at step {run.steps + 1}, so the run stops there. Each step overshoots the "
+            "bottom of the loss further than the last. Choose a rate below 2."
+        )
+    shown = frame_steps(run.steps)
+    frame = min(int(st.session_state.get(f"{KEY}_t", 0)), len(shown) - 1)
+    st.session_state[f"{KEY}_t"] = frame
+    outs = outputs(x, run, shown)
+    peak = float(np.abs(hidden).max()) or 1.0
+    reach = float(np.abs(target).max()) or 1.0
+    # Photos carry fractions: whole numbers read best there. The lecture's grids are whole.
+    photo = max(x.shape) > 8
+    fractions = None if np.array_equal(x, np.round(x)) else (0 if photo else 2)
+    grids = [
+        Grid(
+            x,
+            f"Input {x.shape[0]}×{x.shape[1]}",
+            kind="signed" if centre else "gray",
+            decimals=fractions,
+        ),
+        Grid(run.weights[-1], "Learned filter", role="filter", zrange=(-peak, peak), decimals=2),
+        Grid(hidden, "Hidden filter", role="filter", group=1, zrange=(-peak, peak)),
+        Grid(
+            outs[-1],
+            "Output now",
+            role="output",
+            zrange=(-reach, reach),
+            row=1,
+            decimals=0 if photo else 1,
+        ),
+        Grid(
+            target,
+            "Target output",
+            role="output",
+            group=1,
+            zrange=(-reach, reach),
+            row=1,
+            decimals=None if np.array_equal(target, np.round(target)) else (0 if photo else 2),
+        ),
+    ]
+    captions = [
+        f"Step {t} of {run.steps}: loss {number(run.loss[t])}, bias {number(run.bias[t])}"
+        for t in shown
+    ]
+    linked_grid(
+        f"{KEY}_grid",
+        grids,
+        f=f,
+        terms={},
+        frames=Frames(
+            steps=shown,
+            grids={1: [run.weights[t] for t in shown], 3: outs},
+            captions=captions,
+            curve=[run.loss[t] for t in shown],
+            curve_label="Loss (mean squared error), log scale",
+            label="Step",
+            pin=frame,
+        ),
+        on_frame=settle,
+        hint="Play, step or drag the slider to watch the weights move towards the hidden "
+        "filter. Point at an output cell to see its window.",
+    )
+    t = int(shown[frame])
+    g = gradient(x, target, run, t)
+    st.subheader(f"One weight's gradient, at step {t}")
+    st.markdown(
+        "The loss is the mean of (output − target)² over the N output cells. Weight "
+        "w(0, 0) multiplies the pixel at the top-left of each window, so its gradient adds "
+        "up, over every position, the error there times the pixel under w(0, 0):"
+    )
+    formula(gradient_formula(g), label="∂L/∂w(0, 0) =")
+    if t < run.steps:
+        after = run.weights[t + 1][0, 0]
+        formula(
+            f"{number(run.weights[t][0, 0])} − {number(run.lr)} × ({number(g.value)}) "
+            f"= {number(after)}",
+            label="The step: w(0, 0) − learning rate × gradient =",
+        )
+    st.caption(
+        "Weights are named by (row, column) from 0, like every grid here. The lecture's "
+        "w1 … w9 are the same nine numbers read row by row: w1 = w(0, 0), w2 = w(0, 1), "
+        f"…, w{f * f} = w({f - 1}, {f - 1})."
+    )
+    error = float(np.abs(run.weights[-1] - hidden).max())
+    st.markdown(
+        f"After {run.steps} steps the loss fell from {number(run.loss[0])} to "
+        f"{number(run.loss[-1])}; the learned weights are within {number(error)} of the "
+        "hidden filter."
+    )
+    with st.expander("What makes learning slow or unstable?"):
+        st.markdown(
+            "- **Too large a step** overshoots: past 2 × the safe step the loss grows at "
+            "every step and blows up (try 2.5).\n"
+            "- **An uncentred input crawls.** With pixels all positive, the nine weights "
+            "and the bias pull in nearly the same direction, and gradient descent zigzags. "
+            "**Centre the input** (subtract its mean) and the same steps go much further; "
+            "only the bias changes to make up for the mean. This is why networks normalise "
+            "their inputs."
+        )
+
+
+LINK = [
+    Param("input", INPUT_CHOICES[0], one_of(INPUT_CHOICES)),
+    Param("filter", FILTER_CHOICES[0], one_of(FILTER_CHOICES)),
+    Param("theta", 45, whole(0, 180)),
+    Param("kind", next(iter(EDGE_KINDS)), one_of(list(EDGE_KINDS))),
+    Param("custom_f", 3, whole(1, MAX_CUSTOM_F)),
+    Param("w", None, parse_weights),
+    Param("steps", 200, one_of(STEPS)),
+    Param("lr", 1.0, one_of(RATES)),
+    Param("centre", False, flag),
+]
+
+setup_page(KEY, LINK)
+st.title("Learn a filter")
+st.write(
+    "Hand-designed filters like the vertical edge are a start. The lecture's point: treat "
+    "the filter's nine numbers as parameters and learn them. Here a hidden filter made "
+    "the target output; gradient descent starts from small random weights and adjusts them "
+    "step by step until the output matches."
+)
+st.fragment(lesson)()

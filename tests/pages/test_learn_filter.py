@@ -1,0 +1,76 @@
+import numpy as np
+
+from cnn_core import VERTICAL_EDGE, conv2d
+from cnn_core.examples import LECTURE_6X6
+from tests.pages.helpers import formulas, linked, linked_grids, open_page, texts
+
+PAGE = "pages/learn_filter.py"
+
+
+def test_opens_on_the_lecture_6x6_learning_the_vertical_edge():
+    at = open_page(PAGE)
+    grids = linked_grids(at, "learn_grid")
+    np.testing.assert_array_equal(grids["Input 6×6"], LECTURE_6X6)
+    np.testing.assert_array_equal(grids["Hidden filter"], VERTICAL_EDGE)
+    np.testing.assert_array_equal(grids["Target output"], conv2d(LECTURE_6X6, VERTICAL_EDGE))
+    frames = linked(at, "learn_grid")["frames"]
+    assert frames["steps"][0] == 0 and frames["steps"][-1] == 200 and frames["count"] <= 61
+    assert frames["pin"] == 0
+    learned = np.asarray(frames["grids"]["1"]["values"])
+    assert learned.shape == (frames["count"], 3, 3)
+    assert np.abs(learned[0]).max() < 0.05  # small random weights at the start
+    # At the end the weights have drifted to the [1, 0, −1] columns.
+    np.testing.assert_allclose(learned[-1], VERTICAL_EDGE, atol=0.1)
+    loss = frames["curve"]["y"]
+    assert loss[-1] < 1e-3 * loss[0]
+    assert "Step 0 of 200: loss" in frames["captions"][0]
+
+
+def test_the_gradient_of_w00_is_written_out_and_equals_a_hand_computation():
+    at = open_page(PAGE)
+    frames = linked(at, "learn_grid")["frames"]
+    w0 = np.asarray(frames["grids"]["1"]["values"][0])
+    out0 = conv2d(LECTURE_6X6, w0)  # bias starts at 0
+    error = out0 - conv2d(LECTURE_6X6, VERTICAL_EDGE)
+    want = 2 / error.size * np.sum(error * LECTURE_6X6[:4, :4])
+    text = formulas(at)[0]
+    assert text.startswith("(2/16)·[")
+    value = float(text.rsplit("= ", 1)[1].replace("−", "-"))
+    assert abs(value - want) < 1e-3 * abs(want)
+    assert "w1 = w(0, 0), w2 = w(0, 1)" in texts(at)
+
+
+def test_a_settled_step_moves_the_explanation():
+    at = open_page(PAGE, learn_t=10)
+    step = linked(at, "learn_grid")["frames"]["steps"][10]
+    assert any(f"at step {step}" in h.value for h in at.subheader)
+
+
+def test_too_large_a_learning_rate_stops_with_a_message_and_no_nan():
+    at = open_page(PAGE, learn_lr=2.5)
+    assert "The learning rate is too large" in at.error[0].value
+    assert "blew up at step" in at.error[0].value
+    frames = linked(at, "learn_grid")["frames"]
+    values = np.asarray(frames["grids"]["1"]["values"], dtype=float)
+    assert np.isfinite(values).all() and np.isfinite(frames["curve"]["y"]).all()
+    assert not at.exception
+
+
+def test_centring_the_input_goes_further_in_the_same_steps():
+    plain = linked(open_page(PAGE, learn_steps=50), "learn_grid")["frames"]["curve"]["y"]
+    centred = linked(open_page(PAGE, learn_steps=50, learn_centre=True), "learn_grid")
+    loss = centred["frames"]["curve"]["y"]
+    assert loss[-1] / loss[0] < plain[-1] / plain[0]
+
+
+def test_a_photo_is_learned_at_24_pixels():
+    at = open_page(PAGE, learn_input="Photo: camera")
+    grids = linked_grids(at, "learn_grid")
+    x = next(v for k, v in grids.items() if k.startswith("Input"))
+    assert max(x.shape) <= 24
+    assert not at.error and not at.exception
+
+
+def test_a_filter_larger_than_the_image_gets_a_message():
+    at = open_page(PAGE, learn_filter="Custom filter", learn_custom_f=7)
+    assert "does not fit a 6×6 image" in at.error[0].value

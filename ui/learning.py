@@ -1,0 +1,67 @@
+"""A filter learning, laid out: the run as frames for the browser, one gradient written out.
+
+``cnn_core.fit_filter`` computes the run; this module picks the frames to show, asks
+cnn_core for each frame's output and for a gradient, and writes them the lecture's way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cnn_core import FilterHistory, conv2d, conv2d_backward
+from ui.formulas import factor, number
+
+MAX_FRAMES = 61
+"""Frames sent to the browser: enough to watch the weights drift, light on the wire."""
+
+
+def frame_steps(steps: int, count: int = MAX_FRAMES) -> np.ndarray:
+    """The steps shown as frames: evenly spread from 0 to ``steps``, both ends included."""
+    return np.unique(np.round(np.linspace(0, steps, min(steps + 1, count))).astype(int))
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """∂L/∂w(r, c) at one step: each output position's error times the input under w(r, c)."""
+
+    row: int
+    col: int
+    errors: np.ndarray
+    """``(N,)``: z − target at each output position, row by row."""
+    inputs: np.ndarray
+    """``(N,)``: the input pixel that w(r, c) multiplies at each position."""
+    value: float
+    """The gradient, from ``cnn_core.conv2d_backward``."""
+
+
+def outputs(x: np.ndarray, history: FilterHistory, steps: np.ndarray) -> list[np.ndarray]:
+    """``conv2d(x, w_t) + b_t`` at each of ``steps``."""
+    return [conv2d(x, history.weights[t]) + history.bias[t] for t in steps]
+
+
+def gradient(
+    x: np.ndarray, target: np.ndarray, history: FilterHistory, t: int, row: int = 0, col: int = 0
+) -> Gradient:
+    """The gradient of the mean squared error with respect to weight (row, col) at step t."""
+    w = history.weights[t]
+    f = w.shape[0]
+    error = conv2d(x, w) + history.bias[t] - target
+    _, grad_w, _ = conv2d_backward(x, w, 2 * error / error.size)
+    under = x[row : row + x.shape[0] - f + 1, col : col + x.shape[1] - f + 1]
+    return Gradient(row, col, error.ravel(), under.ravel(), float(grad_w[row, col]))
+
+
+def gradient_formula(g: Gradient, shown: int = 16) -> str:
+    """``(2/16)·[(−1.2)×3 + 0.4×1 + …] = −0.91``: the first ``shown`` terms, then a count."""
+    n = g.errors.size
+    pairs = zip(g.errors, g.inputs, strict=True)
+    terms = [f"{factor(_round(e))}×{factor(_round(v))}" for e, v in pairs]
+    more = f" + … ({n - shown} more)" if n > shown else ""
+    return f"(2/{n})·[{' + '.join(terms[:shown])}{more}] = {number(g.value)}"
+
+
+def _round(v: float, digits: int = 2) -> float:
+    """Numbers in a written-out sum: two decimals read; the result is cnn_core's."""
+    return float(np.round(v, digits)) + 0.0
