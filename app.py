@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from ui.lessons import LESSONS
+from ui.lessons import available_lessons
 
 st.set_page_config(page_title="ConvLab", page_icon=":material/grid_on:", layout="wide")
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
-st.navigation([home] + [st.Page(x.path, title=x.title, icon=x.icon) for x in LESSONS]).run()
+lessons = [st.Page(x.path, title=x.title, icon=x.icon) for x in available_lessons()]
+st.navigation([home, *lessons]).run()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
+from ui.course import end_of_lesson
 from ui.formulas import number, products_formula
 from ui.grids import display_peak, grid_figure, image_figure
 from ui.linked_grid import Grid, conv_terms, linked_grid
@@ -19,6 +20,7 @@ from ui.widgets import (
     PickedFilter,
     PickedInput,
     chart,
+    examples,
     filter_picker,
     formula,
     input_picker,
@@ -34,6 +36,25 @@ VIEWS = {
     "Strength |·|": "magnitude",
     "ReLU (negatives → 0)": "relu",
 }
+LECTURE_EXAMPLES = {
+    "The lecture's 6×6 and the vertical edge (−5 at the top left)": {
+        "input": "Lecture 6×6",
+        "filter": "Vertical edge",
+    },
+    "Bright → dark: 30 down the middle": {
+        "input": "Bright → dark step",
+        "filter": "Vertical edge",
+    },
+    "Dark → bright: −30, the sign flips": {
+        "input": "Dark → bright step",
+        "filter": "Vertical edge",
+    },
+    "The checker and the horizontal edge": {
+        "input": "Checker 6×6",
+        "filter": "Horizontal edge",
+    },
+}
+FIRST_EXAMPLE = {"input": "Lecture 6×6", "filter": "Vertical edge", "i": 0, "j": 0}
 
 
 def pin_cell(_group: int, i: int, j: int) -> None:
@@ -81,8 +102,17 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
             "call it convolution: the network learns its weights, so a flip changes nothing "
             "it can learn. ConvLab does the same."
         )
+        st.write(
+            "Flipping an edge filter such as 1, 0, −1 turns it into −1, 0, 1: every output "
+            "changes sign, so a bright-to-dark edge that gave +30 gives −30. That is why the "
+            "sign convention matters when you read an edge map: say which one you use."
+        )
         # A chart in a closed expander is still drawn on every rerun: draw it on demand.
-        if st.toggle("Show the output with the filter flipped", key=f"{KEY}_flip"):
+        if st.toggle(
+            "Show the output with the filter flipped",
+            key=f"{KEY}_flip",
+            help="Draw the same input with the filter turned upside down and left to right.",
+        ):
             chart(
                 grid_figure(conv2d(x, w[::-1, ::-1]), kind="signed", title="Filter flipped"),
                 key=f"{KEY}_flipped_chart",
@@ -93,16 +123,33 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
     left, right = st.columns(2)
     with left:
         st.select_slider(
-            "Working size (longest side, px)", WORKING_SIZES, value=512, key=f"{KEY}_size"
+            "Working size (longest side, px)",
+            WORKING_SIZES,
+            value=512,
+            key=f"{KEY}_size",
+            help="The photo is shrunk to this many pixels on its longer side before the "
+            "filter slides over it: larger is sharper and slower.",
         )
     with right:
         view = VIEWS[
-            st.radio("Show the output as", list(VIEWS), key=f"{KEY}_view", horizontal=True)
+            st.radio(
+                "Show the output as",
+                list(VIEWS),
+                key=f"{KEY}_view",
+                horizontal=True,
+                help="Signed: the sums as they are. Strength: their size |z|, either sign. "
+                "ReLU: max(0, z), the sums a network keeps after its ReLU.",
+            )
         ]
     gray = picked.image
     n_H, n_W = picked.original_shape
     shrink = f", 1/{picked.factor} of its {n_W}×{n_H}" if picked.factor > 1 else ""
     st.caption(f"{picked.label}: computed at {gray.shape[1]}×{gray.shape[0]} pixels{shrink}.")
+    if view == "relu":
+        st.caption(
+            "ReLU(z) = max(0, z): a negative sum becomes 0, a positive one stays. A network "
+            "applies it after each convolution (lesson 7), so only one sign of edge survives."
+        )
     try:
         maps = {
             filt.label: conv2d(gray, filt.kernel),
@@ -130,7 +177,7 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
         "Point at either picture (or drag a finger over it) to see the numbers under the "
         "filter."
     )
-    st.subheader("Vertical and horizontal edges, side by side")
+    st.header("Vertical and horizontal edges, side by side")
     for column, name in zip(st.columns(2), ("Vertical edges", "Horizontal edges"), strict=True):
         with column:
             chart(
@@ -164,8 +211,10 @@ setup_page(KEY, LINK)
 st.title("Edge detection")
 st.write(
     "A filter is a small grid of weights. Slide it over the image: at each position, "
-    "multiply the numbers under it by the weights and add them up. Large sums mark edges."
+    "multiply the numbers under it by the weights and add them up. Sums far from 0, of "
+    "either sign, mark edges: −30 is an edge as much as 30."
 )
+examples(KEY, LECTURE_EXAMPLES, reset=FIRST_EXAMPLE)
 
 
 @st.fragment
@@ -203,3 +252,4 @@ with st.expander("What the lecture says"):
         "network finds filters that suit its task better than any hand-designed one.\n"
         "- Filter sizes are usually odd: 1×1, 3×3, 5×5, 9×9."
     )
+end_of_lesson(KEY, "pages/edge_detection.py")

@@ -11,16 +11,20 @@ from cnn_core import (
     LENET5_LIKE,
     VERTICAL_EDGE,
     Layer,
+    Row,
     conv2d,
     conv_params,
     describe,
+    explain_cell,
     relu,
+    resolve_padding,
 )
 from cnn_core.examples import LECTURE_RGB
-from ui.formulas import number
+from ui.course import end_of_lesson
+from ui.formulas import MINUS, number, products_formula
 from ui.grids import Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
-from ui.widgets import chart, formula, setup_page
+from ui.widgets import chart, examples, formula, setup_page
 
 KEY = "layer"
 PRESETS = {"The lecture's 39×39×3 network": LECTURE_NETWORK, "LeNet-5-like": LENET5_LIKE}
@@ -28,14 +32,15 @@ COLUMNS = ["layer", "f", "s", "p", "filters / units", "pool mode"]
 
 
 def layers_table(layers: list[Layer]) -> pd.DataFrame:
+    """Layers → editor rows; a cell that does not apply to the layer stays blank."""
     return pd.DataFrame(
         [
             [
                 la.kind,
-                la.f or None,
-                la.s,
-                str(la.p),
-                la.n or None,
+                la.f if la.kind in ("conv", "pool") else None,
+                la.s if la.kind in ("conv", "pool") else None,
+                str(la.p) if la.kind == "conv" else None,
+                la.n if la.kind in ("conv", "dense", "softmax") else None,
                 la.mode if la.kind == "pool" else None,
             ]
             for la in layers
@@ -44,26 +49,76 @@ def layers_table(layers: list[Layer]) -> pd.DataFrame:
     )
 
 
-def read_layers(table: pd.DataFrame) -> list[Layer]:
-    """Rows of the editor → layers; blank cells take the layer's defaults."""
+def _blank(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == ""
+
+
+def read_layers(table: pd.DataFrame) -> list[tuple[Layer, str]]:
+    """Rows of the editor → (layer, why it is refused or ""); blank cells take defaults.
+
+    A value typed where the layer has no such setting (p on a pool row, s or p on a
+    flatten, dense or softmax row) is refused on its row, never silently ignored.
+    """
 
     def whole(v, default):
-        return default if v is None or pd.isna(v) else int(v)
+        return default if _blank(v) else int(v)
 
-    layers = []
+    out = []
     for row in table.itertuples(index=False):
-        p = str(row[3]).strip() if row[3] is not None and not pd.isna(row[3]) else "0"
-        layers.append(
-            Layer(
-                kind=str(row[0] or "").strip(),
-                f=whole(row[1], 0),
-                s=whole(row[2], 1),
-                p=int(p) if p.lstrip("-").isdigit() else p,
-                n=whole(row[4], 0),
-                mode=str(row[5] or "max"),
-            )
+        kind = str(row[0] or "").strip()
+        p = "0" if _blank(row[3]) else str(row[3]).strip()
+        layer = Layer(
+            kind=kind,
+            f=whole(row[1], 0),
+            s=whole(row[2], 1),
+            p=int(p) if p.lstrip("-").isdigit() else p,
+            n=whole(row[4], 0),
+            mode=str(row[5] or "max"),
         )
-    return layers
+        why = ""
+        if kind == "pool" and not _blank(row[3]):
+            why = (
+                f"a pooling layer here takes no padding p (you typed {row[3]}); padding is "
+                "rare in pooling: clear p"
+            )
+        elif kind in ("flatten", "dense", "softmax") and not (_blank(row[2]) and _blank(row[3])):
+            why = f"a {kind} layer has no stride s or padding p: clear them"
+        out.append((layer, why))
+    return out
+
+
+def size_formula(layer: Layer, before: tuple[int, ...] | None, index: int) -> str:
+    """The row's size in the per-layer notation, with its numbers."""
+    if before is None:
+        return ""
+    if layer.kind == "flatten":
+        return f"{'·'.join(map(str, before))} = {int(np.prod(before)):,}"
+    if layer.kind not in ("conv", "pool") or len(before) != 3:
+        return ""
+    n, f, s = before[0], layer.f, layer.s
+    if layer.kind == "pool":
+        return f"n_H[{index}] = ⌊({n} {MINUS} {f})/{s}⌋ + 1 = {(n - f) // s + 1}"
+    p = resolve_padding(layer.p, f)
+    return f"n_H[{index}] = ⌊({n} + 2·{p} {MINUS} {f})/{s}⌋ + 1 = {(n + 2 * p - f) // s + 1}"
+
+
+def network_words(input_size: int, good: list[Row]) -> str:
+    """What the rows show, computed from the rows (no claim that holds for one network only)."""
+    most_act = max(good, key=lambda r: r.activations)
+    most_par = max(good, key=lambda r: r.params)
+    total = sum(r.params for r in good)
+    share = f"{most_par.params / total:.0%}" if total else "0%"
+    act = (
+        f"the largest activation is after {most_act.layer.label()} "
+        f"({most_act.activations:,} numbers)"
+        if most_act.activations > input_size
+        else f"no layer's activation is larger than the input's {input_size:,}"
+    )
+    return (
+        f"Activations: the input holds {input_size:,} numbers, the last layer "
+        f"{good[-1].activations:,}; {act}. Parameters: {most_par.layer.label()} has the most, "
+        f"{most_par.params:,} of the {total:,} ({share})."
+    )
 
 
 def shape_text(shape: tuple[int, ...] | None) -> str:
@@ -87,17 +142,43 @@ st.write(
     "the non-linearity g = ReLU, and stack the results: that is one convolutional layer."
 )
 
-st.subheader("On a small input")
+examples(
+    KEY,
+    {
+        "10 filters 3×3×3: 280 parameters": {"f": 3, "nc": 3, "nf": 10},
+        "6 filters 5×5×3: 456 parameters": {"f": 5, "nc": 3, "nf": 6},
+        "The lecture's 39×39×3 network": {"preset": next(iter(PRESETS))},
+        "LeNet-5-like network": {"preset": "LeNet-5-like"},
+    },
+    reset={"b0": 0, "b1": -5, "f": 3, "nc": 3, "nf": 10, "preset": next(iter(PRESETS))},
+)
+
+st.header("On a small input")
 x = LECTURE_RGB
 w = np.stack([np.repeat(k[:, :, None], 3, axis=2) for k in (VERTICAL_EDGE, HORIZONTAL_EDGE)], 3)
 c1, c2 = st.columns(2)
-b0 = c1.slider("Bias b₀ (vertical-edge filter)", -20, 20, 0, key=f"{KEY}_b0")
-b1 = c2.slider("Bias b₁ (horizontal-edge filter)", -20, 20, -5, key=f"{KEY}_b1")
+b0 = c1.slider(
+    "Bias b₀ (vertical-edge filter)",
+    -20,
+    20,
+    0,
+    key=f"{KEY}_b0",
+    help="One number added to every sum of the vertical-edge filter, before ReLU.",
+)
+b1 = c2.slider(
+    "Bias b₁ (horizontal-edge filter)",
+    -20,
+    20,
+    -5,
+    key=f"{KEY}_b1",
+    help="One number added to every sum of the horizontal-edge filter, before ReLU.",
+)
 z = conv2d(x, w, np.array([b0, b1]))
 a = relu(z)
 st.caption(
-    "Input: the 6×6×3 volume of the volumes page; filters: vertical and horizontal edges on "
-    "all three channels."
+    "Input: the 6×6×3 volume of the volumes page, made from the lecture's 6×6 (red the "
+    "6×6, green its transpose, blue upside down); filters: vertical and horizontal edges on "
+    "all three channels. ReLU(z) = max(0, z): 0 for z ≤ 0, z for z > 0."
 )
 # z and ReLU(z) of one filter share a colour range, so what ReLU zeroes is plain to see.
 ranges = [
@@ -120,12 +201,36 @@ for column, k, b in zip(st.columns(2), (0, 1), (b0, b1), strict=True):
             key=f"{KEY}_chart_{k}",
         )
 formula(f"{'×'.join(map(str, x.shape))} → {'×'.join(map(str, a.shape))}", label="Shapes:")
+cell = explain_cell(x, w[..., 0], 0, 0)
+z00 = z[0, 0, 0]
+formula(products_formula(cell), label="Cell (0, 0) of filter 0, Σ of its 27 products =")
+formula(
+    f"z = Σ products + b₀ = {number(cell.total)} + ({number(b0)}) = {number(z00)}; "
+    f"a = ReLU(z) = max(0, {number(z00)}) = {number(a[0, 0, 0])}",
+    label="Then the bias and ReLU:",
+)
 
-st.subheader("Parameters of a conv layer")
+st.header("Parameters of a conv layer")
 c = st.columns(3)
-f = c[0].slider("Filter size f", 1, 11, 3, key=f"{KEY}_f")
-n_c = c[1].slider("Input channels n_c[l−1]", 1, 64, 3, key=f"{KEY}_nc")
-n_f = c[2].slider("Filters n_c[l]", 1, 64, 10, key=f"{KEY}_nf")
+f = c[0].slider(
+    "Filter size f", 1, 11, 3, key=f"{KEY}_f", help="Each filter is f×f×n_c[l−1] weights."
+)
+n_c = c[1].slider(
+    "Input channels n_c[l−1]",
+    1,
+    64,
+    3,
+    key=f"{KEY}_nc",
+    help="Channels of the layer's input (3 for a colour image).",
+)
+n_f = c[2].slider(
+    "Filters n_c[l]",
+    1,
+    64,
+    10,
+    key=f"{KEY}_nf",
+    help="How many filters, so how many output channels.",
+)
 formula(
     f"({f}·{f}·{n_c} + 1)·{n_f} = {conv_params(f, n_c, n_f):,}",
     label="(f·f·n_c[l−1] + 1)·n_c[l] =",
@@ -135,14 +240,55 @@ st.caption(
     "The lecture's 10 filters of 3×3×3 and 6 filters of 5×5×3 are both a slider away."
 )
 
-st.subheader("Build a network")
-preset = st.selectbox("Start from", list(PRESETS), key=f"{KEY}_preset")
+st.header("Build a network")
+st.markdown(
+    "Layer l has its own filter size f[l], padding p[l], stride s[l] and number of filters "
+    "n_c[l]. Its input is n_H[l−1]×n_W[l−1]×n_c[l−1], its output n_H[l]×n_W[l]×n_c[l] with"
+)
+st.latex(
+    r"n_H^{[l]} = \left\lfloor \frac{n_H^{[l-1]} + 2p^{[l]} - f^{[l]}}{s^{[l]}} \right\rfloor"
+    r" + 1"
+)
+st.caption(
+    "(likewise n_W[l]); weights f[l]×f[l]×n_c[l−1]×n_c[l] and n_c[l] biases. Each row "
+    "below writes this out with its numbers."
+)
+preset = st.selectbox(
+    "Start from",
+    list(PRESETS),
+    key=f"{KEY}_preset",
+    help="A network from the lecture to start editing from.",
+)
 input_shape, preset_layers = PRESETS[preset]
 c = st.columns(3)
-n_H = c[0].number_input("Input height n_H", 1, 2048, input_shape[0], key=f"{KEY}_nh_{preset}")
-n_W = c[1].number_input("Input width n_W", 1, 2048, input_shape[1], key=f"{KEY}_nw_{preset}")
-n_c0 = c[2].number_input("Input channels n_c", 1, 64, input_shape[2], key=f"{KEY}_nc_{preset}")
-st.caption("Edit a cell, add or delete rows. Layers: conv, pool, flatten, dense, softmax.")
+n_H = c[0].number_input(
+    "Input height n_H",
+    1,
+    2048,
+    input_shape[0],
+    key=f"{KEY}_nh_{preset}",
+    help="Height of the input image in pixels.",
+)
+n_W = c[1].number_input(
+    "Input width n_W",
+    1,
+    2048,
+    input_shape[1],
+    key=f"{KEY}_nw_{preset}",
+    help="Width of the input image in pixels.",
+)
+n_c0 = c[2].number_input(
+    "Input channels n_c",
+    1,
+    64,
+    input_shape[2],
+    key=f"{KEY}_nc_{preset}",
+    help="Channels of the input image (3 for colour).",
+)
+st.caption(
+    "Edit a cell, add or delete rows. Layers: conv (f, s, p, filters), pool (f, s, mode), "
+    "flatten, dense and softmax (units). A blank cell does not apply to its layer."
+)
 edited = st.data_editor(
     layers_table(preset_layers),
     key=f"{KEY}_layers_{preset}",
@@ -159,11 +305,18 @@ edited = st.data_editor(
         "pool mode": st.column_config.SelectboxColumn("pool mode", options=["max", "average"]),
     },
 )
-rows = describe((int(n_H), int(n_W), int(n_c0)), read_layers(edited))
+parsed = read_layers(edited)
+described = iter(describe((int(n_H), int(n_W), int(n_c0)), [la for la, why in parsed if not why]))
+rows = [Row(la, None, 0, 0, f"skipped: {why}") if why else next(described) for la, why in parsed]
+sizes, before = [], (int(n_H), int(n_W), int(n_c0))
+for number_l, r in enumerate(rows, start=1):
+    sizes.append(size_formula(r.layer, before, number_l) if r.shape else "")
+    before = r.shape or before
 summary = pd.DataFrame(
     {
         "layer": ["INPUT"] + [r.layer.label() for r in rows],
         "output shape": [f"{n_H}×{n_W}×{n_c0}"] + [shape_text(r.shape) for r in rows],
+        "size, with its numbers": ["", *sizes],
         "activation size": [int(n_H * n_W * n_c0)] + [r.activations for r in rows],
         "parameters": [0] + [r.params for r in rows],
         "note": [""] + [r.error for r in rows],
@@ -210,5 +363,11 @@ chart(
         f"{r.layer.label()}: {r.activations} activations, {r.params} parameters" for r in good
     ),
 )
-st.caption("Activations shrink layer by layer while parameters pile up in the dense layers.")
+if good:
+    st.caption(network_words(int(n_H * n_W * n_c0), good))
+st.caption(
+    "The lecture's 39×39×3 network ends in a softmax over 10 classes: that 10 is ConvLab's "
+    "choice, since the notes do not say how many classes there are."
+)
 save_link(KEY, LINK)
+end_of_lesson(KEY, "pages/one_layer.py")

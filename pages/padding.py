@@ -5,14 +5,19 @@ import streamlit as st
 from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
 from cnn_core.examples import lecture_image
 from cnn_core.windows import windows
+from ui.course import end_of_lesson
 from ui.formulas import output_size_formula, sum_formula
 from ui.grids import Panel, panels_figure
 from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
-from ui.widgets import chart, formula, setup_page
+from ui.widgets import chart, examples, formula, setup_page
 
 KEY = "padding"
 MODES = ["valid (p = 0)", "same", "choose p"]
+LECTURE_EXAMPLES = {
+    "6×6 padded by p = 1 to 8×8 → 6×6 (same)": {"n": 6, "f": 3, "mode": MODES[1], "p": 1},
+    "6×6 * 3×3, no padding → 4×4 (valid)": {"n": 6, "f": 3, "mode": MODES[0], "p": 0},
+}
 
 LINK = [
     Param("n", 6, whole(1, 12)),
@@ -29,6 +34,7 @@ st.write(
     "Without padding an n×n image shrinks to (n − f + 1)×(n − f + 1) at every layer, and a "
     "corner pixel is seen by one window only. Padding adds p rings of zeros around it."
 )
+examples(KEY, LECTURE_EXAMPLES)
 
 
 @st.fragment
@@ -36,22 +42,39 @@ def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     c1, c2, c3 = st.columns(3)
     with c1:
-        n = st.slider("Image size n", 1, 12, 6, key=f"{KEY}_n")
+        n = st.slider("Image size n", 1, 12, 6, key=f"{KEY}_n", help="The input is n×n pixels.")
     with c2:
-        f = st.slider("Filter size f", 1, 7, 3, key=f"{KEY}_f")
+        f = st.slider("Filter size f", 1, 7, 3, key=f"{KEY}_f", help="The filter is f×f weights.")
     with c3:
-        mode = st.radio("Padding", MODES, index=1, key=f"{KEY}_mode", horizontal=True)
+        mode = st.radio(
+            "Padding",
+            MODES,
+            index=1,
+            key=f"{KEY}_mode",
+            horizontal=True,
+            help="Valid: no zeros. Same: just enough zeros to keep the size. "
+            "Choose p: your own number of rings.",
+        )
         if mode == "choose p":
-            p = st.slider("Padding p", 0, 3, 1, key=f"{KEY}_p")
+            p = st.slider(
+                "Padding p",
+                0,
+                3,
+                1,
+                key=f"{KEY}_p",
+                help="How many rings of zeros go around the image, on every side.",
+            )
         elif mode == "same":
-            try:
+            if f % 2:
                 p = same_padding(f)
-            except ValueError as err:
+            else:
                 st.warning(
-                    f"{err}. With an even filter the {f - 1} zeros that keep the size would go "
-                    f"{f // 2} on one side and {f // 2 - 1} on the other, so the output would "
-                    "drift by half a pixel, and the filter has no centre pixel. That is why "
-                    "filters are usually odd. Showing p = 0 instead."
+                    f'"same" padding needs an odd filter size: f = {f} would need '
+                    f"p = (f − 1)/2 = {(f - 1) / 2} zeros on each side, and p counts whole "
+                    f"rings of zeros per side, so it must be a whole number. The {f - 1} zeros "
+                    f"that keep the size would go {f // 2} on one side and {f // 2 - 1} on the "
+                    "other: the output would drift by half a pixel, and the filter has no "
+                    "centre pixel. That is why filters are usually odd. Showing p = 0 instead."
                 )
                 p = 0
         else:
@@ -102,7 +125,7 @@ def lesson() -> None:
         + f"Each output cell is the sum of its {f}×{f} window (an all-ones filter)."
     )
 
-    st.subheader("How many windows see each pixel?")
+    st.header("How many windows see each pixel?")
     counts_p = usage_count(n, f, p)
     if f <= n:
         counts = usage_count(n, f)
@@ -137,3 +160,4 @@ with st.expander("Valid and same"):
         "That is a whole number only for odd f, one reason filters are 1×1, 3×3, 5×5; the "
         "other is that an odd filter has a central pixel."
     )
+end_of_lesson(KEY, "pages/padding.py")

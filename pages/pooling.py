@@ -11,20 +11,30 @@ from cnn_core import (
     downscale,
     explain_pool,
     load_image,
+    output_size,
     pool2d,
     relu,
     to_gray,
 )
 from cnn_core.examples import LECTURE_RGB, POOL_AVERAGE_4X4, POOL_MAX_4X4
-from ui.formulas import number
+from ui.course import end_of_lesson
+from ui.formulas import MINUS, number
 from ui.grids import image_figure
 from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell, pool_view
 from ui.links import Param, one_of, save_link, whole
-from ui.widgets import ASSETS, chart, formula, setup_page
+from ui.widgets import ASSETS, chart, examples, formula, setup_page
 
 KEY = "pool"
 MODES = {"max": "Max pooling", "average": "Average pooling"}
-INPUTS = ["Lecture 4×4", "Random 6×6", "Random 8×8"]
+INPUTS = ["Lecture 4×4", "Lecture 4×4 (average)", "Random 6×6", "Random 8×8"]
+LECTURE_INPUTS = {"max": INPUTS[0], "average": INPUTS[1]}
+INPUT_NAMES = {
+    INPUTS[0]: "The lecture's max-pooling 4×4",
+    INPUTS[1]: "The lecture's average-pooling 4×4",
+}
+LECTURE_X = {INPUTS[0]: POOL_MAX_4X4, INPUTS[1]: POOL_AVERAGE_4X4}
+# The one cell where the lecture's two 4×4 inputs differ.
+DIFF = tuple(int(v) for v in np.argwhere(POOL_MAX_4X4 != POOL_AVERAGE_4X4)[0])
 CHANNELS = ("red", "green", "blue")
 
 
@@ -37,11 +47,25 @@ def photo_stages(f: int, s: int, mode: str) -> dict[str, np.ndarray]:
     return {"input": gray, "conv": z, "relu": a, "pool": pool2d(a, f, stride=s, mode=mode)}
 
 
+def lecture_input_for_mode() -> None:
+    """Changing the mode on a lecture input moves to that mode's lecture input (and says so)."""
+    if st.session_state.get(f"{KEY}_input", INPUTS[0]) in LECTURE_X:
+        st.session_state[f"{KEY}_input"] = LECTURE_INPUTS[st.session_state[f"{KEY}_mode"]]
+
+
+def input_from_link(text: str) -> str:
+    """Older links say "Lecture 4×4" for both lecture inputs: the mode decides which."""
+    choice = one_of(INPUTS)(text)
+    if choice == INPUTS[0] and st.query_params.get("mode") == "average":
+        return INPUTS[1]
+    return choice
+
+
 LINK = [
     Param("mode", "max", one_of(list(MODES))),
     Param("f", 2, whole(1, 4)),
     Param("s", 2, whole(1, 4)),
-    Param("input", INPUTS[0], one_of(INPUTS)),
+    Param("input", INPUTS[0], input_from_link),
     Param("i", 0, whole(0, 7)),
     Param("j", 0, whole(0, 7)),
 ]
@@ -53,20 +77,61 @@ st.write(
     "number per window: the largest (max) or the mean (average). It shrinks height and "
     "width and has nothing to learn."
 )
+examples(
+    KEY,
+    {
+        "Max pooling, f = 2, s = 2, on the lecture's 4×4 → 9 2 / 6 3": {
+            "mode": "max",
+            "input": INPUTS[0],
+            "f": 2,
+            "s": 2,
+        },
+        "Average pooling, f = 2, s = 2, on the lecture's other 4×4 → 3.75 1.25 / 4 2": {
+            "mode": "average",
+            "input": INPUTS[1],
+            "f": 2,
+            "s": 2,
+        },
+    },
+    reset={"mode": "max", "input": INPUTS[0], "f": 2, "s": 2, "i": 0, "j": 0},
+)
 
 
 @st.fragment
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     c = st.columns(4)
-    mode = c[0].radio("Mode", list(MODES), format_func=MODES.get, key=f"{KEY}_mode")
-    f = c[1].slider("Window f", 1, 4, 2, key=f"{KEY}_f")
-    s = c[2].slider("Stride s", 1, 4, 2, key=f"{KEY}_s")
-    choice = c[3].selectbox("Input", INPUTS, key=f"{KEY}_input")
-    if choice == INPUTS[0]:
-        x = POOL_MAX_4X4 if mode == "max" else POOL_AVERAGE_4X4
+    mode = c[0].radio(
+        "Mode",
+        list(MODES),
+        format_func=MODES.get,
+        key=f"{KEY}_mode",
+        on_change=lecture_input_for_mode,
+        help="Max keeps the largest number of each window; average keeps their mean.",
+    )
+    f = c[1].slider("Window f", 1, 4, 2, key=f"{KEY}_f", help="The pooling window is f×f cells.")
+    s = c[2].slider(
+        "Stride s", 1, 4, 2, key=f"{KEY}_s", help="How many cells the window jumps each step."
+    )
+    choice = c[3].selectbox(
+        "Input",
+        INPUTS,
+        index=INPUTS.index(LECTURE_INPUTS[mode]),
+        format_func=lambda c: INPUT_NAMES.get(c, c),
+        key=f"{KEY}_input",
+        help="The lecture uses one 4×4 for max pooling and another for average pooling.",
+    )
+    if choice in LECTURE_X:
+        x = LECTURE_X[choice]
+        r, q = DIFF
+        st.caption(
+            f"The lecture's max and average examples use two 4×4 inputs that differ in one "
+            f"cell, row {r}, column {q}: {POOL_MAX_4X4[r, q]} in the max example, "
+            f"{POOL_AVERAGE_4X4[r, q]} in the average one. Changing the mode here picks that "
+            "mode's input; choose either by name above."
+        )
     else:
-        side = 6 if "6" in choice else 8
+        side = 6 if "6×6" in choice else 8
         x = np.random.default_rng(side).integers(0, 10, (side, side))
 
     try:
@@ -116,9 +181,15 @@ def lesson() -> None:
             f"{number(cell.value)}",
             label=f"Output ({i}, {j}) =",
         )
+    n_H = x.shape[0]
+    formula(
+        f"⌊({n_H} {MINUS} {f})/{s}⌋ + 1 = {output_size(n_H, f, 0, s)}",
+        label="Output size ⌊(n_H − f)/s⌋ + 1 =",
+    )
     st.success(
         f"Parameters to learn: {params}. The window f = {f} and stride s = {s} are "
-        "hyperparameters you choose; nothing in a pooling layer is learned."
+        "hyperparameters you choose; nothing in a pooling layer is learned. The usual "
+        "choices: f = 2, s = 2 (halves height and width) or f = 3, s = 2; padding is rare."
     )
 
     if f <= 6:
@@ -128,7 +199,7 @@ def lesson() -> None:
 
 def each_channel(f: int, s: int, mode: str) -> None:
     """The lecture's RGB volume pooled channel by channel, linked like the 4×4."""
-    st.subheader("Each channel on its own")
+    st.header("Each channel on its own")
     channels = [pool_view(LECTURE_RGB[..., k], f, stride=s, mode=mode) for k in range(3)]
     grids = [
         Grid(LECTURE_RGB[..., k], f"Input, {CHANNELS[k]}", kind="count", channel=k)
@@ -164,7 +235,7 @@ def each_channel(f: int, s: int, mode: str) -> None:
 
 def photos(f: int, s: int, mode: str) -> None:
     """camera.png through conv → ReLU → pool, at the page's f, s and mode."""
-    st.subheader("A photo through conv → ReLU → pool")
+    st.header("A photo through conv → ReLU → pool")
     stages = photo_stages(f, s, mode)
     titles = {
         "input": "Input (camera, gray)",
@@ -186,3 +257,4 @@ def photos(f: int, s: int, mode: str) -> None:
 
 
 lesson()
+end_of_lesson(KEY, "pages/pooling.py")

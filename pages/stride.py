@@ -5,24 +5,31 @@ import streamlit as st
 
 from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
+from ui.course import end_of_lesson
 from ui.formulas import number, output_size_formula
 from ui.grids import Box, grid_figure
 from ui.linked_grid import Grid, conv_terms, linked_grid
 from ui.links import Param, save_link, whole
-from ui.widgets import chart, formula, setup_page
+from ui.widgets import chart, examples, formula, setup_page
 
 KEY = "stride"
-LECTURE_PRESETS = {
-    "7×7, f = 3, s = 2 → 3×3": {"n": 7, "f": 3, "p": 0, "s": 2},
-    "6×6 padded by 1 (8×8), f = 3, s = 2 → 3×3": {"n": 6, "f": 3, "p": 1, "s": 2},
-    "8×8, f = 3, s = 2: a column left out": {"n": 8, "f": 3, "p": 0, "s": 2},
+PRESETS = {
+    "Lecture: 7×7, f = 3, s = 2 → 3×3": {"n": 7, "f": 3, "p": 0, "s": 2, "step": 0},
+    "Lecture: 6×6 padded by 1 (8×8), f = 3, s = 2 → 3×3": {
+        "n": 6,
+        "f": 3,
+        "p": 1,
+        "s": 2,
+        "step": 0,
+    },
+    "Not in the lecture: 8×8 unpadded, f = 3, s = 2, a column left out": {
+        "n": 8,
+        "f": 3,
+        "p": 0,
+        "s": 2,
+        "step": 0,
+    },
 }
-
-
-def load_preset(values: dict[str, int]) -> None:
-    for name, value in values.items():
-        st.session_state[f"{KEY}_{name}"] = value
-    st.session_state[f"{KEY}_step"] = 0
 
 
 LINK = [
@@ -39,17 +46,11 @@ st.write(
     "With stride s the window jumps s cells at a time, across and down. Fewer positions "
     "fit, so the output shrinks: ⌊(n + 2p − f)/s⌋ + 1 in each direction."
 )
-st.write("The lecture's examples:")
-for column, (label, values) in zip(
-    st.columns(len(LECTURE_PRESETS)), LECTURE_PRESETS.items(), strict=True
-):
-    column.button(
-        label,
-        on_click=load_preset,
-        args=(values,),
-        key=f"{KEY}_preset_{values['n']}_{values['p']}",
-        width="stretch",
-    )
+examples(
+    KEY,
+    PRESETS,
+    button_keys=[f"{KEY}_preset_{v['n']}_{v['p']}" for v in PRESETS.values()],
+)
 
 
 def pin_step(_group: int, i: int, j: int) -> None:
@@ -62,10 +63,17 @@ def pin_step(_group: int, i: int, j: int) -> None:
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     c = st.columns(4)
-    n = c[0].slider("Image size n", 1, 12, 7, key=f"{KEY}_n")
-    f = c[1].slider("Filter size f", 1, 7, 3, key=f"{KEY}_f")
-    p = c[2].slider("Padding p", 0, 3, 0, key=f"{KEY}_p")
-    s = c[3].slider("Stride s", 1, 4, 2, key=f"{KEY}_s")
+    n = c[0].slider("Image size n", 1, 12, 7, key=f"{KEY}_n", help="The input is n×n pixels.")
+    f = c[1].slider("Filter size f", 1, 7, 3, key=f"{KEY}_f", help="The window is f×f.")
+    p = c[2].slider("Padding p", 0, 3, 0, key=f"{KEY}_p", help="Rings of zeros around the image.")
+    s = c[3].slider(
+        "Stride s",
+        1,
+        4,
+        2,
+        key=f"{KEY}_s",
+        help="How many cells the window jumps at each step, across and down.",
+    )
 
     x = lecture_image(n)
     try:
@@ -126,7 +134,7 @@ def lesson() -> None:
     )
 
     missed = len(never)
-    st.subheader("Which pixels does the stride never reach?")
+    st.header("Which pixels does the stride never reach?")
     chart(
         grid_figure(
             counts,
@@ -137,12 +145,23 @@ def lesson() -> None:
         key=f"{KEY}_usage_chart",
     )
     if missed:
+        causes = []
+        if (padded.shape[0] - f) % s:
+            causes.append("at the far edge, one more step would not fit inside the padded image")
+        if s > f:
+            causes.append(
+                f"between windows, the stride s = {s} is larger than the window f = {f}, so "
+                f"{s - f} row{'s' * (s - f > 1)} and column{'s' * (s - f > 1)} are jumped "
+                "over at every step"
+            )
         st.warning(
-            f"{missed} pixel{'s' * (missed != 1)} of the image (the 0 cells) are never under "
-            "any window: the last step would not fit, so what lies there is never seen."
+            f"{missed} pixel{'s' * (missed != 1)} of the image (the 0 cells) "
+            f"{'is' if missed == 1 else 'are'} never under any window, so what lies there is "
+            "never seen: " + "; and ".join(causes) + "."
         )
     else:
         st.success("Every pixel is under at least one window.")
 
 
 lesson()
+end_of_lesson(KEY, "pages/stride.py")

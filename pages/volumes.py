@@ -3,16 +3,19 @@
 import numpy as np
 import streamlit as st
 
-from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d, explain_cell, load_image
+from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d, explain_cell, load_image, output_size
 from cnn_core.examples import LECTURE_RGB
-from ui.formulas import products_formula
+from ui.course import end_of_lesson
+from ui.formulas import output_size_formula, products_formula
 from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
-from ui.widgets import ASSETS, formula, setup_page
+from ui.widgets import ASSETS, examples, formula, setup_page
 
 KEY = "volumes"
 CHANNELS = ("red", "green", "blue")
 INPUTS = ["Lecture RGB 6×6×3", "Random integers 6×6×3", "Crop of a photo (cat)"]
+# The link keeps the values above; the page says where the first one comes from.
+INPUT_NAMES = {INPUTS[0]: "Made from the lecture's 6×6 (6×6×3)"}
 FILTER_BANKS = {
     "Vertical + horizontal edges (the lecture's 4×4×2)": "vh",
     "Vertical edge, all channels": "v",
@@ -29,15 +32,41 @@ def cat_crop(top: int, left: int) -> np.ndarray:
 
 
 def pick_input() -> np.ndarray:
-    choice = st.selectbox("Input volume", INPUTS, key=f"{KEY}_input")
+    choice = st.selectbox(
+        "Input volume",
+        INPUTS,
+        format_func=lambda c: INPUT_NAMES.get(c, c),
+        key=f"{KEY}_input",
+        help="The 6×6×3 colour image the filters slide over.",
+    )
     if choice == INPUTS[0]:
+        st.caption(
+            "The lecture draws an RGB cube without numbers, so this one is made from the "
+            "lecture's 6×6: red is the 6×6 itself, green its transpose, blue upside down."
+        )
         return LECTURE_RGB
     if choice == INPUTS[1]:
-        seed = st.number_input("Random seed", 0, 9999, 0, key=f"{KEY}_seed")
+        seed = st.number_input(
+            "Random seed",
+            0,
+            9999,
+            0,
+            key=f"{KEY}_seed",
+            help="Each seed gives other random whole numbers 0 to 9 (and other filters).",
+        )
         return np.random.default_rng(int(seed)).integers(0, 10, (6, 6, 3))
     c1, c2 = st.columns(2)
-    top = c1.slider("Crop row", 0, 69, 30, key=f"{KEY}_crop_top")
-    left = c2.slider("Crop column", 0, 106, 50, key=f"{KEY}_crop_left")
+    top = c1.slider(
+        "Crop row", 0, 69, 30, key=f"{KEY}_crop_top", help="Top row of the 6×6 crop (from 0)."
+    )
+    left = c2.slider(
+        "Crop column",
+        0,
+        106,
+        50,
+        key=f"{KEY}_crop_left",
+        help="Left column of the 6×6 crop (from 0).",
+    )
     return cat_crop(top, left)
 
 
@@ -77,6 +106,19 @@ st.write(
     "channel; each output number adds up all f·f·3 products. Several filters give several "
     "output channels, stacked."
 )
+examples(
+    KEY,
+    {
+        "6×6×3 * two 3×3×3 filters → 4×4×2": {
+            "input": INPUTS[0],
+            "filters": next(iter(FILTER_BANKS)),
+        },
+        "6×6×3 * one 3×3×3 filter → 4×4": {
+            "input": INPUTS[0],
+            "filters": "Vertical edge, all channels",
+        },
+    },
+)
 
 
 @st.fragment
@@ -86,7 +128,12 @@ def lesson() -> None:
     with c1:
         x = pick_input()
     with c2:
-        bank_label = st.selectbox("Filters", list(FILTER_BANKS), key=f"{KEY}_filters")
+        bank_label = st.selectbox(
+            "Filters",
+            list(FILTER_BANKS),
+            key=f"{KEY}_filters",
+            help="The 3×3×3 filters: each has one 3×3 slice per input channel.",
+        )
     w = filter_bank(FILTER_BANKS[bank_label], x.shape[2])
     out = conv2d(x, w)
     n_H, n_W, n_f = out.shape
@@ -152,3 +199,41 @@ def lesson() -> None:
 
 
 lesson()
+
+
+def rule_in_symbols() -> None:
+    """The general rule with padding, stride and up to 4 filters, on any sizes."""
+    st.header("The rule in symbols")
+    st.latex(
+        r"n \times n \times n_c \;*\; n_f \text{ filters } f \times f \times n_c"
+        r"\;\to\; \left(\left\lfloor \tfrac{n + 2p - f}{s} \right\rfloor + 1\right)"
+        r" \times \left(\left\lfloor \tfrac{n + 2p - f}{s} \right\rfloor + 1\right)"
+        r" \times n_f"
+    )
+    st.caption(
+        "Without padding and with stride 1 this is (n − f + 1)×(n − f + 1)×n_f, the "
+        "lecture's rule. Try any sizes:"
+    )
+    c = st.columns(6)
+    n = c[0].number_input("n", 1, 512, 6, key=f"{KEY}_rule_n", help="Input height and width.")
+    n_c = c[1].number_input(
+        "n_c", 1, 64, 3, key=f"{KEY}_rule_nc", help="Input channels (3 for a colour image)."
+    )
+    f = c[2].number_input("f", 1, 11, 3, key=f"{KEY}_rule_f", help="Filter height and width.")
+    p = c[3].number_input("p", 0, 5, 0, key=f"{KEY}_rule_p", help="Rings of zeros per side.")
+    s = c[4].number_input("s", 1, 4, 1, key=f"{KEY}_rule_s", help="Stride: cells per step.")
+    n_f = c[5].number_input("n_f", 1, 4, 2, key=f"{KEY}_rule_nf", help="How many filters (1 to 4).")
+    try:
+        side = output_size(int(n), int(f), int(p), int(s))
+    except ValueError as err:
+        st.error(f"{err}. Make the filter smaller or add padding.")
+        return
+    formula(output_size_formula(int(n), int(f), int(p), int(s)), label="Height and width:")
+    formula(
+        f"{n}×{n}×{n_c} * {n_f} filter{'s' * (n_f > 1)} {f}×{f}×{n_c} → {side}×{side}×{n_f}",
+        label="Shapes:",
+    )
+
+
+rule_in_symbols()
+end_of_lesson(KEY, "pages/volumes.py")

@@ -76,10 +76,18 @@ def to_text(value: object) -> str:
     return str(int(value)) if isinstance(value, bool) else str(value)
 
 
+QUESTION_SEED = Param("q", 0, whole(0, 999_999))
+"""Every lesson's check-yourself questions are drawn from this seed (``ui.quiz``)."""
+
+
 def load_link(page: str, params: Sequence[Param]) -> None:
     """Apply the page's URL to its widgets, once per session; show what could not be used."""
+    params = [*params, QUESTION_SEED]
     done = f"_{page}_link_loaded"
-    if st.session_state.get(done):
+    url = st.query_params.to_dict()
+    # Read once per session, and again when the student arrives by a link that carries
+    # other values than the page last wrote (the home page's "Upload your own photo").
+    if st.session_state.get(done) and (not url or url == st.session_state.get(f"_{page}_url")):
         return
     st.session_state[done] = True
     problems = []
@@ -97,8 +105,10 @@ def load_link(page: str, params: Sequence[Param]) -> None:
 
 def save_link(page: str, params: Sequence[Param], **extra: object) -> None:
     """Write the page's current control values (and ``extra`` ones) into the URL."""
-    values = {p.name: st.session_state.get(f"{page}_{p.name}") for p in params}
+    values = {p.name: st.session_state.get(f"{page}_{p.name}") for p in [*params, QUESTION_SEED]}
     values.update(extra)
     if st.session_state.get("present"):
         values["present"] = True
-    st.query_params.from_dict({k: to_text(v) for k, v in values.items() if v is not None})
+    url = {k: to_text(v) for k, v in values.items() if v is not None}
+    st.session_state[f"_{page}_url"] = url
+    st.query_params.from_dict(url)

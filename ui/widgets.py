@@ -33,6 +33,7 @@ from cnn_core import (
 )
 from cnn_core.examples import BRIGHT_TO_DARK, CHECKER, DARK_TO_BRIGHT, LECTURE_6X6
 from ui.links import Param, load_link, verbatim
+from ui.quiz import show_score
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
@@ -109,7 +110,13 @@ def _photo(digest: str, _data: bytes, max_side: int) -> tuple[np.ndarray, tuple[
 def input_picker(key: str, *, photos: bool = True, max_side: int = 512) -> PickedInput | None:
     """Choose an input; returns None (after showing why) when there is nothing to use yet."""
     options = INPUT_CHOICES if photos else list(GRID_INPUTS)
-    choice = st.selectbox("Input image", options, key=f"{key}_input")
+    choice = st.selectbox(
+        "Input image",
+        options,
+        key=f"{key}_input",
+        help="The picture the filter slides over: the lecture's small grids (every number "
+        "shown), a bundled photo, or a photo of your own (the last choice).",
+    )
     if choice in GRID_INPUTS:
         return PickedInput(choice, GRID_INPUTS[choice], is_photo=False)
     if choice in PHOTOS:
@@ -119,6 +126,7 @@ def input_picker(key: str, *, photos: bool = True, max_side: int = 512) -> Picke
             f"Your image (JPEG, PNG, WebP, BMP, GIF or TIFF, up to {MAX_UPLOAD_MB} MB)",
             type=UPLOAD_TYPES,
             key=f"{key}_upload",
+            help="Your photo stays on this server only while you use the page.",
         )
         if upload is None:
             st.info("Choose a photo from your computer or phone to see its edges.")
@@ -136,10 +144,15 @@ def input_picker(key: str, *, photos: bool = True, max_side: int = 512) -> Picke
 
 
 def _sign_text(direction: str) -> str:
-    side = {"left": ("left", "right"), "top": ("top", "bottom")}[direction]
+    side, lines = {
+        "left": (("left", "right"), "columns"),
+        "top": (("top", "bottom"), "rows"),
+    }[direction]
     return (
         f"Positive (red): brighter on the {side[0]} than on the {side[1]}. "
-        f"Negative (blue): darker on the {side[0]}. Zero: no change across the filter."
+        f"Negative (blue): darker on the {side[0]}. Zero: the {side[0]} and {side[1]} "
+        f"{lines} balance out (no change, or changes that cancel). Far from 0, of either "
+        "sign, marks an edge."
     )
 
 
@@ -170,12 +183,10 @@ def parse_custom_filter(table: pd.DataFrame) -> np.ndarray:
             except ValueError:
                 shown = verbatim(text) if text else "empty"
                 raise ValueError(
-                    f"row {r + 1}, column {c + 1} is {shown}: every cell needs a number"
+                    f"row {r}, column {c} is {shown}: every cell needs a number"
                 ) from None
             if not np.isfinite(values[r, c]):
-                raise ValueError(
-                    f"row {r + 1}, column {c + 1} is {verbatim(text)}: use a finite number"
-                )
+                raise ValueError(f"row {r}, column {c} is {verbatim(text)}: use a finite number")
     if table.shape[0] != table.shape[1]:
         raise ValueError(f"a filter must be square, got {table.shape[0]}×{table.shape[1]}")
     return values.astype(np.int64) if np.all(values == np.round(values)) else values
@@ -197,18 +208,43 @@ def parse_weights(text: str) -> np.ndarray:
 
 def filter_picker(key: str) -> PickedFilter | None:
     """Choose a filter; returns None (after a message) if a custom one is malformed."""
-    choice = st.selectbox("Filter", FILTER_CHOICES, key=f"{key}_filter")
+    choice = st.selectbox(
+        "Filter",
+        FILTER_CHOICES,
+        key=f"{key}_filter",
+        help="The grid of weights that slides over the image: the lecture's edge filters, "
+        "one turned to any direction, or your own numbers.",
+    )
     if choice in FILTERS:
         kernel, direction = FILTERS[choice]
         kind = "sobel" if "Sobel" in choice else "scharr" if "Scharr" in choice else "basic"
         return PickedFilter(choice, kernel, _sign_text(direction), kind)
     if choice == ROTATED:
-        theta = st.slider("Edge angle θ (degrees)", 0, 180, 45, step=5, key=f"{key}_theta")
-        family = st.radio("Built from", list(EDGE_KINDS), key=f"{key}_kind", horizontal=True)
+        theta = st.slider(
+            "Direction of the brightness change θ (degrees)",
+            0,
+            180,
+            45,
+            step=5,
+            key=f"{key}_theta",
+            help="θ is the direction across the edge, not the edge line: θ = 0 looks for a "
+            "change from left to right, so it finds vertical edges; θ = 90 finds "
+            "horizontal ones. The edge line runs at right angles to θ.",
+        )
+        family = st.radio(
+            "Built from",
+            list(EDGE_KINDS),
+            key=f"{key}_kind",
+            horizontal=True,
+            help="Which pair of vertical and horizontal filters is turned: the lecture's "
+            "1, 0, −1, Sobel's or Scharr's.",
+        )
         kind = EDGE_KINDS[family]
         sign = (
-            f"Gx·cos {theta}° + Gy·sin {theta}°. Positive (red): the image gets darker "
-            f"in the direction {_arrow(theta)}; negative (blue): brighter."
+            f"Filter = Gx·cos {theta}° + Gy·sin {theta}°, where Gx is the vertical-edge "
+            "filter (left minus right) and Gy the horizontal-edge filter (top minus bottom). "
+            f"Positive (red): the image gets darker in the direction {_arrow(theta)}; "
+            "negative (blue): brighter. The edges found run at right angles to that arrow."
         )
         return PickedFilter(f"{family} edge at {theta}°", rotated_edge(theta, kind), sign, kind)
     f = st.select_slider(
@@ -216,11 +252,15 @@ def filter_picker(key: str) -> PickedFilter | None:
         options=list(range(1, MAX_CUSTOM_F + 1)),
         value=3,
         key=f"{key}_custom_f",
+        help="How many rows and columns your filter has.",
     )
     linked = st.session_state.get(f"{key}_w")  # weights from a shared link, if any
     base = linked if linked is not None and linked.shape == (f, f) else custom_default(f)
     start = pd.DataFrame(base.astype(str), columns=[f"c{c}" for c in range(f)])
-    st.caption("Type a number in each cell (negative and decimal numbers are fine).")
+    st.caption(
+        "Type a number in each cell (negative and decimal numbers are fine). Rows and "
+        "columns count from 0, as in the column names."
+    )
     edited = st.data_editor(
         start,
         key=f"{key}_custom_{f}",
@@ -261,7 +301,13 @@ def _index_slider(label: str, state_key: str, size: int) -> int:
         return 0
     if st.session_state.get(state_key, 0) > size - 1:  # the grid shrank under the slider
         st.session_state[state_key] = size - 1
-    return st.slider(label, 0, size - 1, key=state_key)
+    return st.slider(
+        label,
+        0,
+        size - 1,
+        key=state_key,
+        help="Which output cell to explain; rows and columns count from 0.",
+    )
 
 
 def cell_picker(key: str, n_rows: int, n_cols: int) -> tuple[int, int]:
@@ -272,6 +318,50 @@ def cell_picker(key: str, n_rows: int, n_cols: int) -> tuple[int, int]:
     with right:
         j = _index_slider("Output column j", f"{key}_j", n_cols)
     return i, j
+
+
+def _apply_example(key: str, values: dict[str, object]) -> None:
+    for name, value in values.items():
+        st.session_state[f"{key}_{name}"] = value
+
+
+RESET_LABEL = "↺ Back to the lecture's example"
+
+
+def examples(
+    key: str,
+    presets: dict[str, dict[str, object]],
+    *,
+    reset: dict[str, object] | None = None,
+    button_keys: Sequence[str] | None = None,
+) -> None:
+    """The lecture's worked examples, one click each, and a reset to the first one.
+
+    ``presets`` maps a button's label to the controls it sets (URL names → values);
+    ``reset`` (default: the first preset) is what "Back to the lecture's example" sets.
+    """
+    st.markdown("**The lecture's examples**, one click away:")
+    keys = list(button_keys or [f"{key}_example_{n}" for n in range(len(presets))])
+    columns = st.columns(len(presets) + 1)
+    for column, (label, values), button_key in zip(
+        columns[:-1], presets.items(), keys, strict=True
+    ):
+        column.button(
+            label,
+            on_click=_apply_example,
+            args=(key, values),
+            key=button_key,
+            width="stretch",
+            help="Set the controls to this example from the lecture.",
+        )
+    columns[-1].button(
+        RESET_LABEL,
+        on_click=_apply_example,
+        args=(key, reset or next(iter(presets.values()))),
+        key=f"{key}_reset",
+        width="stretch",
+        help="Put the controls back to the lecture's first example on this page.",
+    )
 
 
 PRESENT_SCALE = 1.3
@@ -331,6 +421,17 @@ _PRESENTATION_CSS = """
 """
 
 
+_CONTRAST_CSS = """
+    [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small,
+    [data-testid="stTooltipHoverTarget"] svg {color: #595959 !important;}
+    [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
+    [data-testid="stSliderTickBarMax"] {color: #7A4A00 !important;}
+    .stApp h2 {font-size: 1.5rem; padding-top: 1rem;}
+"""
+"""WCAG AA (4.5:1) on white: Streamlit's caption grey #828180 is 3.88:1 and the slider's
+value in the theme's amber 4.18:1; #595959 is 7:1 and #7A4A00 8:1 (axe-core, measured)."""
+
+
 def setup_page(page: str, link: Sequence[Param] = ()) -> None:
     """Every page's first call: the deep-link fix, presentation mode, CSS, and the link.
 
@@ -346,11 +447,13 @@ def setup_page(page: str, link: Sequence[Param] = ()) -> None:
         key="present",
         help="Larger type and stronger contrast for a projector. Kept in the page's link.",
     )
+    show_score()
     st.markdown(
         f"""<style>
         .convlab-formula {{font-size: 1.35rem; line-height: 1.7; overflow-wrap: anywhere;
             padding: .35rem .75rem; border-left: 4px solid #FFB000;
             background: rgba(255, 176, 0, .08); margin-bottom: .75rem;}}
+        {_CONTRAST_CSS}
         {_PRESENTATION_CSS if present else ""}
         </style>""",
         unsafe_allow_html=True,

@@ -121,7 +121,7 @@ def test_a_malformed_custom_filter_gets_a_message():
     edits = {"edited_rows": {1: {"c2": "abc"}}, "added_rows": [], "deleted_rows": []}
     at = open_page(PAGE, edge_filter="Custom filter", edge_custom_3=edits)
     assert [e.value for e in at.error] == [
-        "This filter cannot be used yet: row 2, column 3 is ` abc `: every cell needs a number."
+        "This filter cannot be used yet: row 1, column 2 is ` abc `: every cell needs a number."
     ]
     assert not at.exception
 

@@ -1,14 +1,52 @@
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.helpers import APP
-from ui.lessons import LESSONS
+from ui.lessons import LESSONS, available_lessons
+from ui.widgets import UPLOAD
 
 
-def test_home_says_what_convlab_is_and_links_every_lesson_in_order():
+def home() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
+    return at
+
+
+def test_home_says_what_convlab_teaches_and_lists_every_lesson_in_order():
+    at = home()
     assert at.title[0].value == "ConvLab"
-    assert any("Start with **Why convolutions**" in m.value for m in at.markdown)
-    links = [e.proto.label for e in at.get("page_link")]
-    assert links == [f"{x.title}: {x.blurb}" for x in LESSONS]
-    assert len(links) == 7
+    assert any("teaches how a convolutional neural network sees" in m.value for m in at.markdown)
+    links = [e.proto.label for e in at.get("page_link") if e.proto.label[0].isdigit()]
+    assert links == [
+        f"{LESSONS.index(x) + 1}. {x.title}: {x.blurb} (about {x.minutes} min)"
+        for x in available_lessons()
+    ]
+    assert links[0].startswith("1. Why convolutions: ")
+    assert any("Presentation mode" in e.value for e in at.info)
+
+
+def test_home_shows_a_photo_beside_its_edge_map():
+    at = home()
+    images = at.get("image")
+    assert len(images) == 2
+
+
+def test_home_offers_start_and_upload():
+    """Following them is a browser test (AppTest does not follow switch_page or links)."""
+    at = home()
+    assert [b.label for b in at.button] == ["Start the course"]
+    upload = next(e.proto for e in at.get("page_link") if e.proto.label == "Upload your own photo")
+    assert upload.page == "edge_detection"
+    assert upload.query_string == "input=Upload+your+own+image"
+
+
+def test_a_link_with_input_upload_opens_edge_detection_with_the_uploader():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/edge_detection.py").run()
+    assert at.selectbox(key="edge_input").value == "Lecture 6×6"
+    # Arriving again with the home page's link: the link's input wins over the session's.
+    at.query_params["input"] = UPLOAD
+    at.switch_page("pages/edge_detection.py").run()
+    assert not at.exception
+    assert at.selectbox(key="edge_input").value == UPLOAD
+    assert at.get("file_uploader")

@@ -24,10 +24,10 @@ def test_bias_then_relu_per_filter():
 
 def test_parameter_counter_gives_280_and_456():
     at = open_page(PAGE)
-    assert formulas(at)[1] == "(3·3·3 + 1)·10 = 280"
+    assert formulas(at)[3] == "(3·3·3 + 1)·10 = 280"
     at.slider(key="layer_f").set_value(5).run()
     at.slider(key="layer_nf").set_value(6).run()
-    assert formulas(at)[1] == "(5·5·3 + 1)·6 = 456"
+    assert formulas(at)[3] == "(5·5·3 + 1)·6 = 456"
 
 
 def test_lecture_network_preset():
@@ -44,7 +44,7 @@ def test_lenet5_preset_counts_and_total():
     t = table(at)
     assert list(t["parameters"]) == [0, 608, 0, 3216, 0, 0, 48120, 10164, 850]
     assert list(t["output shape"])[1:5] == ["28×28×8", "14×14×8", "10×10×16", "5×5×16"]
-    assert formulas(at)[2] == "62,958 parameters to learn"
+    assert formulas(at)[4] == "62,958 parameters to learn"
 
 
 def test_an_impossible_layer_shows_its_reason_and_the_rest_computes():

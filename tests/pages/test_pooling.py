@@ -63,7 +63,7 @@ def test_volume_is_pooled_channel_by_channel():
     for k in range(3):
         want = LECTURE_RGB[..., k].reshape(3, 2, 3, 2).max(axis=(1, 3))
         np.testing.assert_array_equal(pooled[k], want)
-    assert formulas(at)[1] == "6×6×3 → 3×3×3"
+    assert formulas(at)[2] == "6×6×3 → 3×3×3"
 
 
 def test_photo_goes_through_conv_relu_pool():

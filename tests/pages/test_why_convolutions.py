@@ -15,7 +15,7 @@ def test_opens_on_3_billion_against_280():
     at = open_page(PAGE)
     assert formulas(at) == [
         "1,000·1,000·3 = 3,000,000 inputs",
-        "3,000,000 × 1,000 = 3,000,000,000 weights (≈ 3 billion)",
+        "3,000,000 × 1,000 = 3,000,000,000 weights (≈ 3 billion), + 1,000 biases",
         "(3·3·3 + 1)·10 = 280 parameters",
     ]
     assert bars(at) == [3_000_000_000, 280]
@@ -27,7 +27,9 @@ def test_the_second_lecture_example_is_14_5_million_against_456():
     at.selectbox(key="why_layer").set_value(
         "6 filters 5×5 against a dense layer with the same output"
     ).run()
-    assert formulas(at)[1] == "3,072 × 4,704 = 14,450,688 weights (≈ 14.5 million)"
+    assert formulas(at)[1] == (
+        "3,072 × 4,704 = 14,450,688 weights (≈ 14.5 million), + 4,704 biases"
+    )
     assert formulas(at)[2] == "(5·5·3 + 1)·6 = 456 parameters"
     assert "28×28×6 = 4,704" in texts(at)
 
