@@ -274,7 +274,9 @@ def pooled_shape(rng: np.random.Generator) -> Question:
         f"A {n}×{n}×{n_c} volume goes through max pooling with f = {f}, s = {s}: what is "
         "the output's shape?"
     )
-    working = f"⌊({n} {MINUS} {f})/{s}⌋ + 1 = {side}, and the {n_c} channels stay"
+    working = (
+        f"⌊({n} {MINUS} {f})/{s}⌋ + 1 = {side}, and the {n_c} channels stay: {side}×{side}×{n_c}"
+    )
     return Question("pool_shape", text, (side, side, n_c), working)
 
 
@@ -289,7 +291,7 @@ def volume_shape(rng: np.random.Generator) -> Question:
         f"A {n}×{n}×{n_c} input, {filters}, padding p = {p}, stride s = {s}: what is the "
         "output volume's shape?"
     )
-    working = f"{output_size_formula(n, f, p, s)}, one channel per filter"
+    working = f"{output_size_formula(n, f, p, s)}, and one channel per filter: {side}×{side}×{n_f}"
     return Question("volume", text, (side, side, n_f), working)
 
 
