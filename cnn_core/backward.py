@@ -22,12 +22,10 @@ from cnn_core.pool import _unbatch, pool2d
 from cnn_core.shapes import Padding, check_fits, check_stride, resolve_padding
 
 
-def _grad_dtype(*arrays: np.ndarray) -> np.dtype:
-    """Float32 if the first array is float32, else float64: integers give float64."""
-    first = arrays[0].dtype
-    if first.kind == "f":
-        return np.promote_types(first, np.float32)
-    return np.result_type(*(a.dtype for a in arrays if a.dtype.kind == "f"), np.float64)
+def _grad_dtype(a: np.ndarray) -> np.dtype:
+    """The float type gradients are computed in: a's if it is float (float32 stays
+    float32), float64 for integers."""
+    return np.promote_types(a.dtype, np.float32) if a.dtype.kind == "f" else np.dtype(np.float64)
 
 
 def _check_grad_shape(grad_out: np.ndarray, want: tuple[int, ...], of: str) -> None:
@@ -110,7 +108,7 @@ def conv2d_backward(
     want = (m, out_H, out_W) if ndim == 4 else (out_H, out_W)
     _check_grad_shape(grad_out, want if single else (*want, n_f), "conv2d")
 
-    dtype = _grad_dtype(xb, bank, grad_out)
+    dtype = _grad_dtype(xb)
     dz = grad_out.astype(dtype, copy=False).reshape(m, out_H, out_W, n_f)
     weights = bank.astype(dtype, copy=False)
     xp = np.zeros((m, n_H + 2 * p, n_W + 2 * p, n_c), dtype=dtype)
@@ -126,7 +124,7 @@ def conv2d_backward(
             # The input cells tap (a, b) saw, one row per output cell: (N, n_c).
             seen = xp[:, rows, cols].reshape(-1, n_c)
             grad_w[a, b] = seen.T @ dz_rows
-            grad_xp[:, rows, cols] += dz @ weights[a, b].T
+            grad_xp[:, rows, cols] += (dz_rows @ weights[a, b].T).reshape(m, out_H, out_W, n_c)
 
     grad_x = np.ascontiguousarray(_unbatch(grad_xp[:, p : p + n_H, p : p + n_W], ndim))
     grad_b = dz_rows.sum(axis=0)
@@ -175,7 +173,7 @@ def pool2d_backward(
     out_shape = pool2d(x, f, stride=stride, mode=mode).shape  # validates every argument
     xb, ndim = _as_batch(x)
     m, n_H, n_W, n_c = xb.shape
-    s = stride
+    f, s = int(f), int(stride)  # pool2d has checked both
     out_H, out_W = (n_H - f) // s + 1, (n_W - f) // s + 1
     grad_out = _as_array("grad_out", grad_out)
     _check_grad_shape(grad_out, out_shape, "pool2d")

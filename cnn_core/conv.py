@@ -75,16 +75,16 @@ def _as_batch(x: object) -> tuple[np.ndarray, int]:
     A 2-D or 3-D x is one example (m = 1); a 4-D x is already a batch.
     """
     arr = _as_array("image", x)
-    if arr.ndim != 4:
-        if arr.ndim not in (2, 3):
-            raise ValueError(
-                "image must be (n_H, n_W), (n_H, n_W, n_c) or a batch (m, n_H, n_W, n_c), "
-                f"got shape {arr.shape}"
-            )
-        return _as_volume(arr)[None], arr.ndim
+    if arr.ndim not in (2, 3, 4):
+        raise ValueError(
+            "image must be (n_H, n_W), (n_H, n_W, n_c) or a batch (m, n_H, n_W, n_c), "
+            f"got shape {arr.shape}"
+        )
     if min(arr.shape) == 0:
-        raise ValueError(f"batch is empty: shape {arr.shape}")
-    return arr, 4
+        raise ValueError(f"{'batch' if arr.ndim == 4 else 'image'} is empty: shape {arr.shape}")
+    if arr.ndim == 2:
+        return arr[None, :, :, None], 2
+    return (arr, 4) if arr.ndim == 4 else (arr[None], 3)
 
 
 def _as_bank(w: object) -> tuple[np.ndarray, bool]:
@@ -155,7 +155,10 @@ def _space_to_depth(x: np.ndarray, f: int, s: int, p: int) -> tuple[np.ndarray, 
     # One pass over x pads it, drops rows no window reaches, moves channels first and
     # folds: pixel (r·s + u, q·s + v, c) of padded example k lands at xs[c, u, v, k, r, q].
     xs = np.zeros((C, s, s, m * rows + 1, cols), dtype=x.dtype)
-    examples = xs[:, :, :, : m * rows].reshape(C, s, s, m, rows, cols, copy=False)
+    if m == 1:  # a view by indexing costs less than a reshape on a small image
+        examples = xs[:, :, :, None]
+    else:
+        examples = xs[:, :, :, : m * rows].reshape(C, s, s, m, rows, cols, copy=False)
     for u in range(s):
         r0 = max(0, -(-(p - u) // s))
         i_rows = range(r0 * s + u - p, min(n_H, rows * s - p), s)
@@ -213,7 +216,8 @@ def _correlate(x: np.ndarray, w: np.ndarray, s: int, p: int) -> np.ndarray:
     K = w_rows.shape[1]
     bounds = list(itertools.accumulate((wt.shape[1] for wt in weights), initial=0))
 
-    out = np.empty((m * rows, out_W, n_f), dtype=x.dtype)
+    # A batch leaves room for the rows dropped between examples.
+    out = np.empty((total if m == 1 else m * rows, out_W, n_f), dtype=x.dtype)
     band_rows = max(1, _BAND_ELEMENTS // (cols * K))
 
     def run(rows: range) -> None:
@@ -238,7 +242,9 @@ def _correlate(x: np.ndarray, w: np.ndarray, s: int, p: int) -> np.ndarray:
         list(_pool().map(run, [range(a, b) for a, b in itertools.pairwise(cuts)]))
     else:
         run(range(total))
-    # Example k's output is rows k·rows … k·rows + n_H' − 1 (contiguous when m = 1).
+    if m == 1:
+        return out[None]
+    # Example k's output is rows k·rows … k·rows + n_H' − 1.
     return np.ascontiguousarray(out.reshape(m, rows, out_W, n_f)[:, :out_H])
 
 
