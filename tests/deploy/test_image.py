@@ -14,18 +14,17 @@ from __future__ import annotations
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.deploy import container
 from tests.e2e.server import free_port, launch_chromium, wait_for_run
-from ui.lessons import LESSONS
+from ui.lessons import available_lessons
 
 pytestmark = pytest.mark.container
 
-PAGES = ["", *(Path(lesson.path).stem for lesson in LESSONS)]  # "" is Home
+PAGES = ["", *(lesson.url_path for lesson in available_lessons())]  # "" is Home, as tests/e2e
 PHOTO = container.ROOT / "assets" / "cat.jpg"
 
 
