@@ -4,6 +4,9 @@ Run by hand: ``.venv/bin/python bench/engine.py`` (needs ``pip install torch==2.
 in the venv; torch is a benchmark tool, not an app requirement). Prints, per workload,
 the median time of cnn_core, torch and scipy, and cnn_core's ratio to torch (< 1 is
 faster). Targets: every ratio ≤ 1.5; workload (c) peak extra memory < 4× its input.
+Workloads (f)–(h) are the batch forward and backward passes that training runs (torch's
+backward is its ``convolution_backward`` kernel alone); they are measured, with no target
+yet.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cnn_core import conv2d, pool2d
+from cnn_core import conv2d, conv2d_backward, pool2d
 
 try:
     import torch
@@ -68,6 +71,44 @@ def conv_workload(n_H, n_W, n_c, n_f, f, s, p, rng):
     return x, ours, ref, scp
 
 
+def batch_workload(m, n_H, n_W, n_c, n_f, f, s, p, rng, backward=False):
+    """A batch through conv2d, or (``backward``) dZ back through conv2d_backward."""
+    x = rng.standard_normal((m, n_H, n_W, n_c), dtype=np.float32)
+    w = rng.standard_normal((f, f, n_c, n_f), dtype=np.float32)
+    out_H, out_W = (n_H + 2 * p - f) // s + 1, (n_W + 2 * p - f) // s + 1
+    dz = rng.standard_normal((m, out_H, out_W, n_f), dtype=np.float32)
+    if backward:
+        ours = lambda: conv2d_backward(x, w, dz, stride=s, padding=p)  # noqa: E731
+    else:
+        ours = lambda: conv2d(x, w, stride=s, padding=p)  # noqa: E731
+    ref = None
+    if torch is not None:
+        xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
+        wt = torch.from_numpy(w).permute(3, 2, 0, 1).contiguous()
+        dzt = torch.from_numpy(dz).permute(0, 3, 1, 2).contiguous()
+
+        def ref():
+            with torch.no_grad():
+                if not backward:
+                    return F.conv2d(xt, wt, stride=s, padding=p)
+                # The backward kernel alone (no forward), all three gradients.
+                return torch.ops.aten.convolution_backward(
+                    dzt,
+                    xt,
+                    wt,
+                    [n_f],
+                    [s, s],
+                    [p, p],
+                    [1, 1],
+                    False,
+                    [0, 0],
+                    1,
+                    [True, True, True],
+                )
+
+    return x, ours, ref, None
+
+
 def pool_workload(n_H, n_W, n_c, rng):
     x = rng.standard_normal((n_H, n_W, n_c), dtype=np.float32)
     ours = lambda: pool2d(x, 2, stride=2, mode="max")  # noqa: E731
@@ -99,6 +140,9 @@ WORKLOADS = {
     "(c) 3000×4000×3, 2 filters 3×3": ("conv", (3000, 4000, 3, 2, 3, 1, 0)),
     "(d) 64×64×3, 10 filters 3×3": ("conv", (64, 64, 3, 10, 3, 1, 0)),
     "(e) max pool 2×2 s=2, 1000×1000×8": ("pool", (1000, 1000, 8)),
+    "(f) batch 32×8×8×1, 8 filters 3×3, same": ("batch", (32, 8, 8, 1, 8, 3, 1, 1)),
+    "(g) backward of (f)": ("backward", (32, 8, 8, 1, 8, 3, 1, 1)),
+    "(h) backward, 1000×1000×3, 2 filters 3×3, p=1": ("backward", (1, 1000, 1000, 3, 2, 3, 1, 1)),
 }
 LIBRARIES = ("cnn_core", "torch", "scipy")
 
@@ -110,7 +154,10 @@ def measure(library: str, repeat: int) -> dict[str, float]:
     times = {}
     for name, (kind, shape) in WORKLOADS.items():
         rng = np.random.default_rng(0)
-        x, *fns = conv_workload(*shape, rng) if kind == "conv" else pool_workload(*shape, rng)
+        if kind in ("batch", "backward"):
+            x, *fns = batch_workload(*shape, rng, backward=kind == "backward")
+        else:
+            x, *fns = conv_workload(*shape, rng) if kind == "conv" else pool_workload(*shape, rng)
         fn = dict(zip(LIBRARIES, fns, strict=True))[library]
         n = repeat * (20 if x.size < 100_000 else 1) // (3 if library == "scipy" else 1)
         times[name] = median_ms(fn, max(1, n)) if fn else float("nan")

@@ -174,21 +174,21 @@ def fit_filter(
     w = 0.01 * np.random.default_rng(seed).standard_normal(shape)
     b = 0.0
     weights, biases, losses = [], [], []
-    for t in range(steps + 1):
-        # A huge step may overflow here; the check below stops the run, silently.
-        with np.errstate(over="ignore", invalid="ignore"):
+    # A huge step overflows to inf or NaN; the check on the loss stops the run, silently.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(steps + 1):
             error = conv2d(vol, w) + b - goal  # forward
             loss = float(np.mean(error**2))
-        if not math.isfinite(loss) or (t and loss > BLOW_UP * losses[0]):
-            break
-        weights.append(w)
-        biases.append(b)
-        losses.append(loss)
-        if t == steps:
-            break
-        _, grad_w, grad_b = conv2d_backward(vol, w, 2 * error / error.size)  # backward
-        w = w - lr * grad_w  # step
-        b = b - lr * float(grad_b)
+            if not math.isfinite(loss) or (t and loss > BLOW_UP * losses[0]):
+                break
+            weights.append(w)
+            biases.append(b)
+            losses.append(loss)
+            if t == steps:
+                break
+            _, grad_w, grad_b = conv2d_backward(vol, w, 2 * error / error.size)  # backward
+            w = w - lr * grad_w  # step
+            b = b - lr * float(grad_b)
     return FilterHistory(
         weights=np.array(weights),
         bias=np.array(biases),

@@ -86,7 +86,7 @@ def test_a_step_past_two_over_L_diverges_where_the_safe_one_converges():
     assert too_big.steps < 2000
 
 
-@pytest.mark.parametrize("lr", [1e6, 1e300])
+@pytest.mark.parametrize("lr", [1e6, 1e300, 1.7e308])
 def test_a_huge_learning_rate_stops_early_with_a_finite_history(lr):
     x, _, target = lecture_problem(6)
     history = fit_filter(x, target, steps=200, lr=lr)
