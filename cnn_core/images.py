@@ -31,7 +31,7 @@ def _to_rgb_array(img: Image.Image) -> np.ndarray:
     if img.mode == "F":
         gray = np.asarray(img, dtype=np.float32)
         lo, hi = float(np.nanmin(gray)), float(np.nanmax(gray))
-        if 0 <= lo and hi <= 1:
+        if lo >= 0 and hi <= 1:
             # Float images usually hold 0 (black) to 1 (white); as 0–255 they look black.
             gray = gray * 255.0
         elif lo < 0 or hi > 255:
