@@ -29,8 +29,9 @@ from cnn_core.images import (
 )
 from cnn_core.learn import FilterHistory, fit_filter, safe_learning_rate
 from cnn_core.network import LECTURE_NETWORK, LENET5_LIKE, Layer, Row, describe
-from cnn_core.pool import POOL_MODES, PoolExplanation, explain_pool, pool2d, relu
+from cnn_core.pool import PoolExplanation, explain_pool, pool2d, relu
 from cnn_core.shapes import (
+    POOL_MODES,
     conv_params,
     dense_params,
     dense_weights,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_core.conv import _as_array, _as_bank, _as_batch
+from cnn_core.arrays import as_array, as_bank, as_batch
 from cnn_core.pool import _unbatch, pool2d
 from cnn_core.shapes import Padding, check_fits, check_stride, resolve_padding
 
@@ -91,8 +91,8 @@ def conv2d_backward(
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    xb, ndim = _as_batch(x)
-    bank, single = _as_bank(w)
+    xb, ndim = as_batch(x)
+    bank, single = as_bank(w)
     f, n_c, n_f = bank.shape[0], bank.shape[2], bank.shape[3]
     m, n_H, n_W, n_c_x = xb.shape
     if n_c != n_c_x:
@@ -104,7 +104,7 @@ def conv2d_backward(
     p = resolve_padding(padding, f)
     check_fits(n_H, n_W, f, p)
     out_H, out_W = (n_H + 2 * p - f) // s + 1, (n_W + 2 * p - f) // s + 1
-    grad_out = _as_array("grad_out", grad_out)
+    grad_out = as_array("grad_out", grad_out)
     want = (m, out_H, out_W) if ndim == 4 else (out_H, out_W)
     _check_grad_shape(grad_out, want if single else (*want, n_f), "conv2d")
 
@@ -171,11 +171,11 @@ def pool2d_backward(
            [1.25, 1.25]])
     """
     out_shape = pool2d(x, f, stride=stride, mode=mode).shape  # validates every argument
-    xb, ndim = _as_batch(x)
+    xb, ndim = as_batch(x)
     m, n_H, n_W, n_c = xb.shape
     f, s = int(f), int(stride)  # pool2d has checked both
     out_H, out_W = (n_H - f) // s + 1, (n_W - f) // s + 1
-    grad_out = _as_array("grad_out", grad_out)
+    grad_out = as_array("grad_out", grad_out)
     _check_grad_shape(grad_out, out_shape, "pool2d")
     dtype = _grad_dtype(grad_out)
     dz = grad_out.astype(dtype, copy=False).reshape(m, out_H, out_W, n_c)

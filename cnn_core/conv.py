@@ -25,6 +25,7 @@ from functools import cache
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from cnn_core.arrays import as_array, as_bank, as_batch, as_volume
 from cnn_core.shapes import (
     Padding,
     check_fits,
@@ -33,7 +34,7 @@ from cnn_core.shapes import (
     resolve_padding,
 )
 
-# Elements per im2col band: 256 K float32 values (1 MiB) stay within L2 on this machine.
+# Elements per im2col band: 256 K float32 values (1 MiB) fit a typical 1–2 MiB L2 cache.
 _BAND_ELEMENTS = 1 << 18
 # Work (output cells × K) above which rows are split between threads.
 _PARALLEL_ELEMENTS = 1 << 22
@@ -46,62 +47,6 @@ _EXACT_FLOAT64 = 2.0**53
 @cache
 def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(_WORKERS, thread_name_prefix="cnn_core")
-
-
-def _as_array(name: str, a: object) -> np.ndarray:
-    arr = np.asarray(a)
-    if arr.dtype == bool:
-        arr = arr.astype(np.int64)
-    if arr.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    return arr
-
-
-def _as_volume(x: object) -> np.ndarray:
-    """Return x as ``(n_H, n_W, n_c)``, or raise if it is not 2-D or 3-D."""
-    x = _as_array("image", x)
-    if x.ndim == 2:
-        return x[:, :, None]
-    if x.ndim != 3:
-        raise ValueError(f"image must be (n_H, n_W) or (n_H, n_W, n_c), got shape {x.shape}")
-    if min(x.shape) == 0:
-        raise ValueError(f"image is empty: shape {x.shape}")
-    return x
-
-
-def _as_batch(x: object) -> tuple[np.ndarray, int]:
-    """Return x as a batch ``(m, n_H, n_W, n_c)`` and the number of axes it came with.
-
-    A 2-D or 3-D x is one example (m = 1); a 4-D x is already a batch.
-    """
-    arr = _as_array("image", x)
-    if arr.ndim not in (2, 3, 4):
-        raise ValueError(
-            "image must be (n_H, n_W), (n_H, n_W, n_c) or a batch (m, n_H, n_W, n_c), "
-            f"got shape {arr.shape}"
-        )
-    if min(arr.shape) == 0:
-        raise ValueError(f"{'batch' if arr.ndim == 4 else 'image'} is empty: shape {arr.shape}")
-    if arr.ndim == 2:
-        return arr[None, :, :, None], 2
-    return (arr, 4) if arr.ndim == 4 else (arr[None], 3)
-
-
-def _as_bank(w: object) -> tuple[np.ndarray, bool]:
-    """Return w as ``(f, f, n_c, n_f)`` and whether it was a single filter."""
-    w = _as_array("filter", w)
-    if w.ndim not in (2, 3, 4):
-        raise ValueError(
-            f"filter must be (f, f), (f, f, n_c) or (f, f, n_c, n_f), got shape {w.shape}"
-        )
-    if w.shape[0] != w.shape[1]:
-        raise ValueError(f"filter must be square, got {w.shape[0]}×{w.shape[1]}")
-    if w.shape[0] == 0:
-        raise ValueError("filter is empty: f = 0")
-    single = w.ndim < 4
-    while w.ndim < 4:
-        w = w[..., None]
-    return w, single
 
 
 def _compute_dtype(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.dtype:
@@ -130,7 +75,7 @@ def pad(x: np.ndarray, p: int) -> np.ndarray:
     >>> pad(np.ones((6, 6)), 1).shape
     (8, 8)
     """
-    x = _as_array("image", x)
+    x = as_array("image", x)
     if x.ndim not in (2, 3):
         raise ValueError(f"image must be (n_H, n_W) or (n_H, n_W, n_c), got shape {x.shape}")
     p = check_padding(p)
@@ -294,8 +239,8 @@ def conv2d(
     >>> conv2d(x, [[1, 0, -1], [1, 0, -1], [1, 0, -1]])
     array([[-5, -4]])
     """
-    x, ndim = _as_batch(x)
-    w, single = _as_bank(w)
+    x, ndim = as_batch(x)
+    w, single = as_bank(w)
     f, n_c, n_f = w.shape[0], w.shape[2], w.shape[3]
     if n_c != x.shape[3]:
         raise ValueError(
@@ -305,7 +250,7 @@ def conv2d(
     s = check_stride(stride)
     p = resolve_padding(padding, f)
     check_fits(x.shape[1], x.shape[2], f, p)
-    b = _as_array("bias", 0 if b is None else b)
+    b = as_array("bias", 0 if b is None else b)
     if b.ndim > 1 or (b.ndim == 1 and b.shape[0] != n_f):
         raise ValueError(
             f"bias must be a number or have one value per filter ({n_f}), got shape {b.shape}"
@@ -370,8 +315,8 @@ def explain_cell(
     >>> explain_cell(x, [[1, 0, -1], [1, 0, -1], [1, 0, -1]], 0, 0).total
     -5
     """
-    vol = _as_volume(x)
-    bank, single = _as_bank(w)
+    vol = as_volume(x)
+    bank, single = as_bank(w)
     if not single or bank.shape[3] != 1:
         raise ValueError(f"explain_cell takes one filter, got a bank of shape {bank.shape}")
     out = conv2d(vol, bank[:, :, :, 0], stride=stride, padding=padding)

@@ -16,8 +16,9 @@ from numbers import Real
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from cnn_core.arrays import as_array
 from cnn_core.backward import conv2d_backward
-from cnn_core.conv import _as_array, conv2d
+from cnn_core.conv import conv2d
 from cnn_core.shapes import check_fits, check_int
 
 MAX_STEPS = 100_000
@@ -140,7 +141,7 @@ def fit_filter(
            [ 1.,  0., -1.],
            [ 1.,  0., -1.]])
     """
-    arr = _as_array("image", x)
+    arr = as_array("image", x)
     if arr.ndim not in (2, 3) or min(arr.shape) == 0:
         raise ValueError(
             f"fit_filter takes one image (n_H, n_W) or (n_H, n_W, n_c), got shape {arr.shape}"
@@ -153,7 +154,7 @@ def fit_filter(
     n_H, n_W, n_c = vol.shape
     check_fits(n_H, n_W, f, 0)
     want = (n_H - f + 1, n_W - f + 1)
-    goal = _as_array("target", target).astype(np.float64)
+    goal = as_array("target", target).astype(np.float64)
     if goal.shape != want:
         raise ValueError(
             f"target must have shape {want}, the output of a {f}×{f} filter on a "

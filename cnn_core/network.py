@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import prod
 
-from cnn_core.pool import POOL_MODES
 from cnn_core.shapes import (
     check_int,
+    check_pool,
     conv_params,
     dense_params,
     output_size,
@@ -68,16 +68,13 @@ def _apply(layer: Layer, shape: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
         if len(shape) != 3:
             raise ValueError(f"{layer.kind} needs an n_H×n_W×n_c volume, got a flat {shape[0]}")
         n_H, n_W, n_c = shape
-        f = check_int("filter size f", layer.f, 1)
         if layer.kind == "conv":
+            f = check_int("filter size f", layer.f, 1)
             p = resolve_padding(layer.p, f)
             n = check_int("number of filters", layer.n, 1)
             out = (output_size(n_H, f, p, layer.s), output_size(n_W, f, p, layer.s), n)
             return out, conv_params(f, n_c, n)
-        if layer.mode not in POOL_MODES:
-            raise ValueError(f'unknown pooling mode "{layer.mode}": use "max" or "average"')
-        if f > min(n_H, n_W):
-            raise ValueError(f"pooling window {f}×{f} does not fit a {n_H}×{n_W} input")
+        f = check_pool(n_H, n_W, layer.f, layer.mode)  # the checks pool2d makes
         return (output_size(n_H, f, 0, layer.s), output_size(n_W, f, 0, layer.s), n_c), 0
     if layer.kind == "flatten":
         return (prod(shape),), 0

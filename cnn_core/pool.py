@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnn_core.conv import _as_batch
-from cnn_core.shapes import check_int, check_stride
-
-POOL_MODES = ("max", "average")
+from cnn_core.arrays import as_batch
+from cnn_core.shapes import check_pool, check_stride
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -51,14 +49,10 @@ def pool2d(x: np.ndarray, f: int = 2, *, stride: int = 2, mode: str = "max") -> 
     array([[9, 2],
            [6, 3]])
     """
-    if mode not in POOL_MODES:
-        raise ValueError(f'unknown pooling mode "{mode}": use "max" or "average"')
-    x, ndim = _as_batch(x)
-    f = check_int("window size f", f, 1)
-    s = check_stride(stride)
+    x, ndim = as_batch(x)
     n_H, n_W = x.shape[1:3]
-    if f > n_H or f > n_W:
-        raise ValueError(f"pooling window {f}×{f} does not fit a {n_H}×{n_W} input")
+    f = check_pool(n_H, n_W, f, mode)
+    s = check_stride(stride)
     out_H, out_W = (n_H - f) // s + 1, (n_W - f) // s + 1
     if mode == "average" and not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)

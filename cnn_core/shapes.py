@@ -77,6 +77,19 @@ def check_fits(n_H: int, n_W: int, f: int, p: int) -> None:
         )
 
 
+POOL_MODES = ("max", "average")
+
+
+def check_pool(n_H: int, n_W: int, f: int, mode: str) -> int:
+    """Return the window size f as an int, or raise if the mode is unknown or f does not fit."""
+    if mode not in POOL_MODES:
+        raise ValueError(f'unknown pooling mode "{mode}": use "max" or "average"')
+    f = check_int("window size f", f, 1)
+    if f > n_H or f > n_W:
+        raise ValueError(f"pooling window {f}×{f} does not fit a {n_H}×{n_W} input")
+    return f
+
+
 def output_size(n: int, f: int, p: int = 0, s: int = 1) -> int:
     """Output height (or width) of a convolution: ``⌊(n + 2p − f)/s⌋ + 1``.
 

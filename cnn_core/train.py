@@ -21,8 +21,9 @@ from numbers import Real
 
 import numpy as np
 
+from cnn_core.arrays import as_array
 from cnn_core.backward import conv2d_backward, pool2d_backward
-from cnn_core.conv import _as_array, conv2d
+from cnn_core.conv import conv2d
 from cnn_core.network import Layer, describe
 from cnn_core.pool import pool2d, relu
 from cnn_core.shapes import check_int
@@ -140,7 +141,7 @@ def digit_inputs(images: np.ndarray, dtype: type = np.float32) -> np.ndarray:
     >>> digit_inputs(np.full((1, 8, 8), 16, dtype=np.uint8)).max()
     np.float32(1.0)
     """
-    images = _as_array("images", images)
+    images = as_array("images", images)
     if images.ndim != 3:
         raise ValueError(f"images must be (m, n_H, n_W), got shape {images.shape}")
     return (images.astype(dtype) / dtype(PIXEL_SCALE))[..., None]
@@ -168,7 +169,7 @@ def _check_network(input_shape: tuple[int, ...], layers: list[Layer]) -> None:
 
 def _network_input(x: object) -> np.ndarray:
     """x as a float batch ``(m, n_H, n_W, n_c)``: a 3-D x gets one channel."""
-    arr = _as_array("x", x)
+    arr = as_array("x", x)
     if arr.ndim == 3:
         arr = arr[..., None]
     if arr.ndim != 4 or min(arr.shape) == 0:
@@ -390,7 +391,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n: int = N_CLASSES)
            [1, 1]])
     """
     n = check_int("number of classes", n, 1)
-    t, p = (_as_array(name, v) for name, v in (("y_true", y_true), ("y_pred", y_pred)))
+    t, p = (as_array(name, v) for name, v in (("y_true", y_true), ("y_pred", y_pred)))
     if t.ndim != 1 or t.shape != p.shape:
         raise ValueError(
             f"y_true and y_pred must be equally long 1-D arrays, got {t.shape} and {p.shape}"
@@ -405,7 +406,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n: int = N_CLASSES)
 
 def _labels(y: object, m: int, name: str = "y") -> np.ndarray:
     """y as int64 ``(m,)`` in 0 … 9, or raise naming what is wrong."""
-    arr = _as_array(name, y)
+    arr = as_array(name, y)
     if arr.shape != (m,):
         raise ValueError(f"{name} must have one label per image, shape ({m},), got {arr.shape}")
     if arr.dtype.kind == "f" and not np.array_equal(arr, np.round(arr)):
@@ -496,7 +497,7 @@ def train(
 
     The defaults (12 epochs, batches of 32, Adam with lr 0.01, seed 0) take
     ``DIGITS_NETWORK`` from 1,370 random parameters to 96.7 % on the 360 test digits of
-    ``split_digits()`` (96.7–98.9 % over seeds 0–9), in about 0.5 s on this machine
+    ``split_digits()`` (96.7–98.9 % over seeds 0–9), in about 0.5 s on 2 cores
     (docs/decisions.md, Training).
 
     Parameters
