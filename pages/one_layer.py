@@ -24,67 +24,12 @@ from ui.course import end_of_lesson
 from ui.formulas import MINUS, number, products_formula
 from ui.grids import Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
+from ui.network_code import pytorch_code
+from ui.network_table import COLUMN_CONFIG, layers_table, read_layers
 from ui.widgets import chart, examples, formula, setup_page
 
 KEY = "layer"
 PRESETS = {"The lecture's 39×39×3 network": LECTURE_NETWORK, "LeNet-5-like": LENET5_LIKE}
-COLUMNS = ["layer", "f", "s", "p", "filters / units", "pool mode"]
-
-
-def layers_table(layers: list[Layer]) -> pd.DataFrame:
-    """Layers → editor rows; a cell that does not apply to the layer stays blank."""
-    return pd.DataFrame(
-        [
-            [
-                la.kind,
-                la.f if la.kind in ("conv", "pool") else None,
-                la.s if la.kind in ("conv", "pool") else None,
-                str(la.p) if la.kind == "conv" else None,
-                la.n if la.kind in ("conv", "dense", "softmax") else None,
-                la.mode if la.kind == "pool" else None,
-            ]
-            for la in layers
-        ],
-        columns=COLUMNS,
-    )
-
-
-def _blank(v) -> bool:
-    return v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == ""
-
-
-def read_layers(table: pd.DataFrame) -> list[tuple[Layer, str]]:
-    """Rows of the editor → (layer, why it is refused or ""); blank cells take defaults.
-
-    A value typed where the layer has no such setting (p on a pool row, s or p on a
-    flatten, dense or softmax row) is refused on its row, never silently ignored.
-    """
-
-    def whole(v, default):
-        return default if _blank(v) else int(v)
-
-    out = []
-    for row in table.itertuples(index=False):
-        kind = str(row[0] or "").strip()
-        p = "0" if _blank(row[3]) else str(row[3]).strip()
-        layer = Layer(
-            kind=kind,
-            f=whole(row[1], 0),
-            s=whole(row[2], 1),
-            p=int(p) if p.lstrip("-").isdigit() else p,
-            n=whole(row[4], 0),
-            mode=str(row[5] or "max"),
-        )
-        why = ""
-        if kind == "pool" and not _blank(row[3]):
-            why = (
-                f"a pooling layer here takes no padding p (you typed {row[3]}); padding is "
-                "rare in pooling: clear p"
-            )
-        elif kind in ("flatten", "dense", "softmax") and not (_blank(row[2]) and _blank(row[3])):
-            why = f"a {kind} layer has no stride s or padding p: clear them"
-        out.append((layer, why))
-    return out
 
 
 def size_formula(layer: Layer, before: tuple[int, ...] | None, index: int) -> str:
@@ -294,16 +239,7 @@ edited = st.data_editor(
     key=f"{KEY}_layers_{preset}",
     num_rows="dynamic",
     hide_index=True,
-    column_config={
-        "layer": st.column_config.SelectboxColumn(
-            "layer", options=["conv", "pool", "flatten", "dense", "softmax"], required=True
-        ),
-        "f": st.column_config.NumberColumn("f", min_value=1, step=1),
-        "s": st.column_config.NumberColumn("s", min_value=1, step=1),
-        "p": st.column_config.TextColumn("p", help='a whole number or "same"'),
-        "filters / units": st.column_config.NumberColumn("filters / units", min_value=1, step=1),
-        "pool mode": st.column_config.SelectboxColumn("pool mode", options=["max", "average"]),
-    },
+    column_config=COLUMN_CONFIG,
 )
 parsed = read_layers(edited)
 described = iter(describe((int(n_H), int(n_W), int(n_c0)), [la for la, why in parsed if not why]))
@@ -369,5 +305,6 @@ st.caption(
     "The lecture's 39×39×3 network ends in a softmax over 10 classes: that 10 is ConvLab's "
     "choice, since the notes do not say how many classes there are."
 )
+pytorch_code((int(n_H), int(n_W), int(n_c0)), parsed)
 save_link(KEY, LINK)
 end_of_lesson(KEY, "pages/one_layer.py")

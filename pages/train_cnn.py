@@ -1,0 +1,362 @@
+"""Train a CNN: the lecture's network learns the 8×8 handwritten digits, in NumPy, in seconds."""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from cnn_core import DIGITS_NETWORK, TrainResult, describe, digit_inputs, forward
+from cnn_core.train import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
+from ui.course import end_of_lesson
+from ui.digit_grids import activation_grids, digit_grid, filter_grids, samples, show_grids
+from ui.grids import grid_figure
+from ui.links import Param, save_link, whole
+from ui.network_code import pytorch_code
+from ui.network_table import COLUMN_CONFIG, layers_table, network_text, parse_network, read_layers
+from ui.paint import paint_pad
+from ui.training import (
+    Evaluation,
+    Settings,
+    curves_alt,
+    curves_figure,
+    decimal,
+    digits_data,
+    evaluate,
+    percent,
+    probability_figure,
+    train_shared,
+)
+from ui.widgets import chart, setup_page
+
+KEY = "train"
+INPUT = (8, 8, 1)
+MAX_LR_INPUT = 1e6
+N_TEST = 360
+BLANK = np.zeros((8, 8), dtype=np.uint8)
+
+
+@dataclass(frozen=True, eq=False)
+class Trained:
+    """This session's last run: kept so a rerun (painting, picking a digit) never retrains."""
+
+    settings: Settings
+    result: TrainResult
+    evaluation: Evaluation
+    seconds: float
+
+
+def pixels_text(pixels: np.ndarray) -> str:
+    """A painted digit for the link: 64 base-17 characters, 0–9 then a–g for 10–16."""
+    return "".join(np.base_repr(int(v), 17).lower() for v in np.asarray(pixels).ravel())
+
+
+def parse_pixels(text: str) -> np.ndarray:
+    if len(text) != 64:
+        raise ValueError("not 64 cells of 0–g")
+    try:
+        values = [int(c, 17) for c in text]
+    except ValueError:
+        raise ValueError("not 64 cells of 0–g") from None
+    return np.array(values, dtype=np.uint8).reshape(8, 8)
+
+
+LINK = [
+    Param("net", DIGITS_NETWORK, parse_network),
+    Param("epochs", DEFAULT_EPOCHS, whole(1, MAX_EPOCHS)),
+    Param("lr", DEFAULT_LR, decimal(0, MAX_LR_INPUT)),
+    Param("batch", DEFAULT_BATCH_SIZE, whole(1, 1437)),
+    Param("seed", 0, whole(0, 999_999)),
+    Param("digit", 0, whole(0, N_TEST - 1)),
+    Param("painted", None, parse_pixels),
+]
+
+
+def keep(settings: Settings, seconds: list[float]):
+    def store(result: TrainResult) -> None:
+        evaluation = evaluate(result.params, list(settings.layers))
+        elapsed = time.perf_counter() - seconds[0]
+        st.session_state[f"{KEY}_run"] = Trained(settings, result, evaluation, elapsed)
+
+    return store
+
+
+def drawer(progress_slot, curves_slot, epochs: int):
+    drawn = [-1]
+
+    def draw(step: int, total: int, history: list) -> None:
+        epoch = history[-1].epoch if history else 0
+        loss = f": loss {history[-1].train_loss:.3f}" if history else ""
+        progress_slot.progress(
+            min(step / max(total, 1), 1.0),
+            text=f"Step {step} of {total}, epoch {epoch} of {epochs} done{loss}",
+        )
+        if len(history) != drawn[0]:
+            drawn[0] = len(history)
+            with curves_slot:
+                chart(
+                    curves_figure(history, epochs),
+                    key=f"{KEY}_live_{len(history)}",
+                    alt=curves_alt(history),
+                )
+
+    return draw
+
+
+def press(button: str) -> None:
+    st.session_state[f"_{KEY}_pressed_{button}"] = True
+
+
+def predict_view(image: np.ndarray, trained: Trained, prefix: str, key: str) -> None:
+    """What the network does with one digit: its maps layer by layer and its probabilities."""
+    layers = list(trained.settings.layers)
+    _, acts = forward(trained.result.params, digit_inputs(image[None]), layers, keep=True)
+    proba = acts[-1][0]
+    best = int(np.argmax(proba))
+    st.markdown(f"**The network says: {best}** (probability {percent(proba[best])})")
+    fig, alt = probability_figure(proba)
+    chart(fig, key=f"{key}_proba", alt=alt)
+    grids, lines = activation_grids(image, acts, layers, prefix)
+    st.caption("Activations, layer by layer (after ReLU): " + "; ".join(lines) + ".")
+    show_grids(f"{key}_maps", grids)
+
+
+setup_page(KEY, LINK)
+st.title("Train a CNN")
+st.write(
+    "Everything so far, put to work: a small network of the lecture's layers learns to read "
+    "handwritten digits. Its filters start random; gradient descent on mini-batches turns "
+    "them into features, computed here in NumPy with ConvLab's own forward and backward "
+    "passes."
+)
+data = digits_data()
+st.header("The data")
+st.write(
+    f"{len(data.train) + len(data.test):,} handwritten digits of 8×8 pixels (UCI, "
+    "E. Alpaydin and C. Kaynak, CC BY 4.0); each pixel counts the ink in a 4×4 block, 0 to "
+    f"16. A fixed split: the network learns from {len(data.train):,} and is tested on the "
+    f"other {len(data.test)}, which it never sees while learning."
+)
+show_grids(f"{KEY}_samples", samples(data.train))
+
+st.header("The network")
+base = st.session_state.get(f"{KEY}_net") or DIGITS_NETWORK
+left, right = st.columns([3, 2])
+with left:
+    edited = st.data_editor(
+        layers_table(base),
+        key=f"{KEY}_layers_{network_text(base)}",
+        num_rows="dynamic",
+        hide_index=True,
+        column_config=COLUMN_CONFIG,
+    )
+with right:
+    st.markdown(
+        "A **conv** or **dense** layer includes its ReLU, as the lecture's CONV and FC do. "
+        "The last layer is a softmax over the 10 digits."
+    )
+    st.caption("Edit a cell, add or delete rows; a blank cell does not apply to its layer.")
+rows = read_layers(edited)
+layers = [la for la, _ in rows]
+shapes = describe(INPUT, [la for la, why in rows if not why])
+refused = [f"layer {i} ({la.label()}): {why}" for i, (la, why) in enumerate(rows, 1) if why]
+skipped = [f"layer {i} ({r.layer.label()}): {r.error}" for i, r in enumerate(shapes, 1) if r.error]
+if refused or skipped:
+    st.warning("This network cannot train on 8×8 digits: " + "; ".join(refused + skipped) + ".")
+elif rows:
+    path = " → ".join("×".join(map(str, r.shape)) for r in shapes)
+    total = sum(r.params for r in shapes)
+    st.markdown(f"Shapes: 8×8×1 → {path}; **{total:,} parameters** to learn.")
+
+st.header("Train it")
+c = st.columns(4)
+epochs = c[0].number_input(
+    "Epochs",
+    1,
+    MAX_EPOCHS,
+    DEFAULT_EPOCHS,
+    key=f"{KEY}_epochs",
+    help="Passes over the 1,437 training digits.",
+)
+lr = c[1].number_input(
+    "Learning rate",
+    0.0,
+    MAX_LR_INPUT,
+    DEFAULT_LR,
+    step=0.001,
+    format="%g",
+    key=f"{KEY}_lr",
+    help="Adam's step size. Try 0.1, or 10, to see what too large does.",
+)
+batch = c[2].number_input(
+    "Batch size",
+    1,
+    1437,
+    DEFAULT_BATCH_SIZE,
+    key=f"{KEY}_batch",
+    help="Digits per gradient step (a mini-batch).",
+)
+seed = c[3].number_input(
+    "Seed",
+    0,
+    999_999,
+    0,
+    key=f"{KEY}_seed",
+    help="Picks the random starting filters and the order of the batches: the same seed "
+    "gives the same run.",
+)
+settings = Settings(tuple(layers), int(epochs), float(lr), int(batch), int(seed))
+b1, b2, _ = st.columns([1, 1, 3])
+# Callbacks, not return values: a press survives a rerun that happens before the buttons.
+b1.button(
+    "Train",
+    key=f"{KEY}_go",
+    type="primary",
+    help="Train with these settings.",
+    on_click=press,
+    args=("go",),
+)
+b2.button(
+    "Stop",
+    key=f"{KEY}_stop",
+    help="Stop training after the step under way.",
+    on_click=press,
+    args=("stop",),
+)
+go_train = st.session_state.pop(f"_{KEY}_pressed_go", False)
+stop = st.session_state.pop(f"_{KEY}_pressed_stop", False)
+progress_slot, curves_slot = st.empty(), st.empty()
+if go_train:
+    if refused:
+        st.error("Cannot train: " + "; ".join(refused) + ".")
+    else:
+        started = [time.perf_counter()]
+        try:
+            train_shared(
+                settings,
+                drawer(progress_slot, curves_slot, settings.epochs),
+                keep(settings, started),
+            )
+        except ValueError as err:
+            text = str(err)
+            st.error(f"{text[0].upper()}{text[1:]}.")
+elif stop and f"{KEY}_run" not in st.session_state:
+    st.info("Nothing is training: press Train to start.")
+
+trained: Trained | None = st.session_state.get(f"{KEY}_run")
+if trained is not None:
+    result, ev = trained.result, trained.evaluation
+    progress_slot.empty()
+    with curves_slot:
+        chart(
+            curves_figure(list(result.history), trained.settings.epochs),
+            key=f"{KEY}_curves",
+            alt=curves_alt(list(result.history)),
+        )
+    if result.diverged:
+        st.error(
+            f"The loss blew up at step {result.steps} (learning rate "
+            f"{trained.settings.lr:g} is too large): training stopped there, and the network "
+            "below keeps the last weights whose loss was still sound. Try 0.01."
+        )
+    elif result.stopped:
+        st.warning(
+            f"Stopped after {result.epochs_run} of {trained.settings.epochs} epochs "
+            f"(step {result.steps}); the network below is as it was then."
+        )
+    st.markdown(f"### Test accuracy: {percent(ev.accuracy)}")
+    st.caption(
+        f"{ev.correct} of {len(ev.predicted)} test digits right; {result.epochs_run} "
+        f"epoch{'s' * (result.epochs_run != 1)}, {result.steps} steps, "
+        f"{trained.seconds:.1f} s on this server."
+    )
+    if trained.settings != settings:
+        st.info(
+            "The settings above have changed since this network was trained: what follows is "
+            "the last network you trained. Press Train to train the new settings."
+        )
+    t_layers = list(trained.settings.layers)
+
+    st.header("What it learned")
+    first = t_layers[0] if t_layers else None
+    if first is not None and first.kind == "conv":
+        st.subheader("The filters of layer 1")
+        st.write(
+            "Each filter is 3×3 weights learned from the data, drawn on one colour scale "
+            "(red positive, blue negative). Look for a column or row of one sign beside one "
+            "of the other: an edge detector, like the lecture's, found without being told."
+        )
+        show_grids(f"{KEY}_filters", filter_grids(trained.result.params[0][0]))
+
+    st.subheader("One test digit, layer by layer")
+    index = st.number_input(
+        f"Test digit (0–{N_TEST - 1})",
+        0,
+        N_TEST - 1,
+        0,
+        key=f"{KEY}_digit",
+        help="Which of the 360 test digits to follow through the network.",
+    )
+    image = data.test.images[index]
+    st.write(f"Test digit {index} is a **{data.test.labels[index]}**.")
+    predict_view(image, trained, f"Test digit {index}", f"{KEY}_test")
+
+    st.subheader("The confusion matrix")
+    fig = grid_figure(ev.confusion, kind="count", title="")
+    fig.update_xaxes(title="predicted digit", showticklabels=True, tickvals=list(range(10)))
+    fig.update_yaxes(title="true digit", showticklabels=True, tickvals=list(range(10)))
+    chart(fig, key=f"{KEY}_confusion")
+    st.caption(
+        "Row: the true digit; column: what the network said. The diagonal holds the "
+        "right answers; any other number is a mistake, and where it sits says which digits "
+        "look alike to the network."
+    )
+
+    wrong = np.flatnonzero(ev.predicted != data.test.labels)
+    st.subheader(f"Digits it gets wrong ({len(wrong)} of {N_TEST})")
+    if len(wrong):
+        show_grids(
+            f"{KEY}_wrong",
+            [
+                digit_grid(
+                    data.test.images[k],
+                    f"Test digit {k}: a {data.test.labels[k]}, said {ev.predicted[k]}",
+                )
+                for k in wrong[:8]
+            ],
+        )
+    else:
+        st.write("None: every test digit is right.")
+
+    st.header("Paint a digit")
+    st.write(
+        "Paint with the mouse or a finger; when you let go, the network reads it. Digits in "
+        "the data fill the 8×8 box, thick and centred: paint yours the same way."
+    )
+    painted = st.session_state.get(f"{KEY}_painted")
+    painted = BLANK if painted is None else np.asarray(painted, dtype=np.uint8)
+
+    def on_paint(pixels: np.ndarray) -> None:
+        st.session_state[f"{KEY}_painted"] = pixels
+
+    pad, view = st.columns([2, 3])
+    with pad:
+        paint_pad(f"{KEY}_pad", painted, on_paint)
+    with view:
+        if not painted.any():
+            st.info("The pad is blank: paint a digit to see what the network reads.")
+        else:
+            predict_view(painted, trained, "Your digit", f"{KEY}_paint")
+else:
+    st.info("Press **Train**: the results, the learned filters and a pad to paint on follow.")
+
+st.header("The network as code")
+pytorch_code(INPUT, rows)
+painted_now = st.session_state.get(f"{KEY}_painted")
+save_link(
+    KEY,
+    LINK,
+    net=network_text(layers),
+    painted=None if painted_now is None else pixels_text(painted_now),
+)
+end_of_lesson(KEY, "pages/train_cnn.py")

@@ -1,0 +1,34 @@
+"""A network written out as PyTorch code, with a copy button, under a network builder."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn_core import Layer, to_pytorch
+
+CHANNELS_NOTE = (
+    "PyTorch is channels-first: a batch is (m, n_c, n_H, n_W), where the lecture writes one "
+    "image channels-last, n_H×n_W×n_c. The comments give each layer's output the lecture's way."
+)
+
+
+def pytorch_code(input_shape: tuple[int, int, int], rows: list[tuple[Layer, str]]) -> str | None:
+    """Show ``to_pytorch``'s source for the table's rows (``st.code`` has a copy button).
+
+    ``rows`` are ``ui.network_table.read_layers``'s (layer, why refused). A refused row or a
+    layer that cannot apply gets an error naming it instead of code; returns the source or
+    None.
+    """
+    st.markdown("**The network as code** (PyTorch: copy it and run it with torch installed)")
+    refused = [f"layer {i} ({la.label()}): {why}" for i, (la, why) in enumerate(rows, 1) if why]
+    try:
+        if refused:
+            raise ValueError("cannot export to PyTorch: " + "; ".join(refused))
+        code = to_pytorch(input_shape, [la for la, _ in rows])
+    except ValueError as err:
+        text = str(err)
+        st.error(f"No code: {text[0].lower()}{text[1:]}.")
+        return None
+    st.caption(CHANNELS_NOTE)
+    st.code(code, language="python")
+    return code

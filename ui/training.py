@@ -1,0 +1,275 @@
+"""Training the digits network from a page: one shared run per setting, drawn as it learns.
+
+``cnn_core.train`` does the work inside the click's run (no thread of our own); this
+module decides who trains (a class pressing Train with the same settings shares one run:
+the first trains, the others watch its curves and get its result), turns epochs into
+curves, and evaluates the result on the test digits.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from cnn_core import (
+    Digits,
+    EpochStats,
+    Layer,
+    TrainResult,
+    confusion_matrix,
+    digit_inputs,
+    predict_proba,
+    split_digits,
+    train,
+)
+from ui.network_table import network_text
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run depends on: the same settings and seed give the same run, number for number."""
+
+    layers: tuple[Layer, ...]
+    epochs: int
+    lr: float
+    batch_size: int
+    seed: int
+
+    @property
+    def key(self) -> str:
+        """Plain text for the shared cache: equal settings, equal text."""
+        net = network_text(list(self.layers))
+        return f"{net}|{self.epochs}|{self.lr!r}|{self.batch_size}|{self.seed}"
+
+
+@dataclass(frozen=True, eq=False)
+class Data:
+    train: Digits
+    test: Digits
+    x_train: np.ndarray
+    x_test: np.ndarray
+
+
+@st.cache_resource(show_spinner=False)
+def digits_data() -> Data:
+    """The fixed 1,437 / 360 split and the network's inputs, read once per server (read-only)."""
+    train_set, test_set = split_digits()
+    return Data(train_set, test_set, digit_inputs(train_set.images), digit_inputs(test_set.images))
+
+
+@dataclass(eq=False)
+class SharedRun:
+    """One setting's run, shared by every session of this server process."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    result: TrainResult | None = None
+    history: list[EpochStats] = field(default_factory=list)
+    step: int = 0
+    total: int = 1
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def shared_run(key: str) -> SharedRun:
+    """The run for these settings (``Settings.key``); a new setting gets a new one."""
+    return SharedRun()
+
+
+Draw = Callable[[int, int, list[EpochStats]], None]
+"""Draws progress: ``(step, total, epochs so far)``; may be ended by Streamlit (Stop)."""
+
+
+def train_shared(settings: Settings, draw: Draw, keep: Callable[[TrainResult], None]) -> None:
+    """Train once per setting and server; ``keep`` receives the result for this session.
+
+    If another session is training the same settings, this one draws that run's progress
+    until it ends and keeps its result. When Streamlit ends the run under way (Stop, or
+    any control touched while training), ``draw`` raises; training then stops after that
+    step, ``keep`` gets the stopped result (not shared), and the interruption goes on.
+
+    Raises ValueError from ``cnn_core.train`` (a learning rate of 0, a network that
+    cannot train on 8×8), before any step.
+    """
+    run = shared_run(settings.key)
+    while not run.lock.acquire(timeout=0.2):
+        draw(run.step, run.total, list(run.history))
+    try:
+        if run.result is None:
+            run.history.clear()
+            run.step = 0
+            run.result = _train(settings, run, draw, keep)
+        if run.result is not None:
+            keep(run.result)
+    finally:
+        run.lock.release()
+
+
+def _train(
+    settings: Settings, run: SharedRun, draw: Draw, keep: Callable[[TrainResult], None]
+) -> TrainResult | None:
+    """One run of ``cnn_core.train``; the result if it ran to its end, else None (kept here)."""
+    data = digits_data()
+    interrupted: list[BaseException] = []
+    last = [0.0]
+
+    def show(force: bool) -> None:
+        now = time.perf_counter()
+        if interrupted or not (force or now - last[0] > 0.1):
+            return
+        last[0] = now
+        try:
+            draw(run.step, run.total, list(run.history))
+        except Exception:
+            raise
+        except BaseException as stop:  # Streamlit ends a run this way: stop after this step
+            interrupted.append(stop)
+
+    def on_batch(step: int, total: int, loss: float) -> None:
+        run.step, run.total = step, total
+        show(False)
+
+    def on_epoch(epoch: int, stats: EpochStats) -> None:
+        run.history.append(stats)
+        show(True)
+
+    result = train(
+        data.x_train,
+        data.train.labels,
+        list(settings.layers),
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        lr=settings.lr,
+        seed=settings.seed,
+        validation=(data.x_test, data.test.labels),
+        on_batch=on_batch,
+        on_epoch=on_epoch,
+        should_stop=lambda: bool(interrupted),
+    )
+    if interrupted:
+        keep(result)
+        raise interrupted[0]
+    return result
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """A trained network on the 360 test digits."""
+
+    proba: np.ndarray
+    """``(360, 10)``: ŷ for each test digit."""
+    predicted: np.ndarray
+    correct: int
+    confusion: np.ndarray
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / len(self.predicted)
+
+
+def evaluate(params: list, layers: list[Layer]) -> Evaluation:
+    """Predict every test digit with ``predict_proba``; count and tabulate the answers."""
+    data = digits_data()
+    proba = predict_proba(params, data.x_test, layers)
+    predicted = proba.argmax(axis=1)
+    correct = int((predicted == data.test.labels).sum())
+    return Evaluation(proba, predicted, correct, confusion_matrix(data.test.labels, predicted))
+
+
+def percent(share: float) -> str:
+    """``0.9667`` → ``96.7 %``."""
+    return f"{100 * share:.1f} %"
+
+
+def curves_figure(history: list[EpochStats], epochs: int) -> go.Figure:
+    """Loss and accuracy after each epoch, on the training and the test digits.
+
+    The x axis spans every planned epoch, so the curves grow to the right as it trains.
+    """
+    x = [s.epoch for s in history]
+    fig = go.Figure()
+    styles = {"training": ("#0C7BDC", "solid"), "test": ("#D55E00", "dash")}
+    for name, (colour, dash) in styles.items():
+        loss = [s.train_loss if name == "training" else s.test_loss for s in history]
+        acc = [s.train_accuracy if name == "training" else s.test_accuracy for s in history]
+        line = {"color": colour, "dash": dash, "width": 2}
+        fig.add_scatter(x=x, y=loss, name=f"loss, {name}", line=line, mode="lines+markers")
+        fig.add_scatter(
+            x=x,
+            y=[100 * a for a in acc],
+            name=f"accuracy, {name}",
+            line={**line, "width": 1.5},
+            mode="lines+markers",
+            marker={"symbol": "diamond"},
+            yaxis="y2",
+        )
+    fig.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+        xaxis={
+            "title": "epoch",
+            "range": [0.5, max(epochs, 1) + 0.5],
+            "dtick": max(1, epochs // 12),
+        },
+        yaxis={"title": "loss (cross-entropy)", "rangemode": "tozero"},
+        yaxis2={"title": "accuracy %", "overlaying": "y", "side": "right", "range": [0, 100]},
+        dragmode=False,
+    )
+    return fig
+
+
+def curves_alt(history: list[EpochStats]) -> str:
+    """The curves' numbers for a screen reader."""
+    if not history:
+        return "Loss and accuracy per epoch: no epoch has finished yet."
+    return "Loss and accuracy per epoch (training / test): " + "; ".join(
+        f"epoch {s.epoch}: loss {s.train_loss:.3f} / {s.test_loss:.3f}, accuracy "
+        f"{percent(s.train_accuracy)} / {percent(s.test_accuracy)}"
+        for s in history
+    )
+
+
+def probability_figure(proba: np.ndarray) -> tuple[go.Figure, str]:
+    """The ten class probabilities as bars, the most likely digit highlighted; with alt text."""
+    best = int(np.argmax(proba))
+    fig = go.Figure(
+        go.Bar(
+            x=[str(d) for d in range(10)],
+            y=[100 * p for p in proba],
+            marker_color=["#D55E00" if d == best else "#0C7BDC" for d in range(10)],
+            text=[f"{100 * p:.0f}" for p in proba],
+            textposition="outside",
+            hovertemplate="digit %{x}: %{y:.1f} %<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=240,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": "digit", "type": "category"},
+        yaxis={"title": "probability %", "range": [0, 112]},
+        dragmode=False,
+    )
+    alt = "Probability of each digit: " + ", ".join(
+        f"{d}: {100 * p:.1f} %" for d, p in enumerate(proba)
+    )
+    return fig, alt
+
+
+def decimal(lo: float, hi: float) -> Callable[[str], float]:
+    """A link parser for a number from ``lo`` to ``hi`` (``ui.links.whole`` for decimals)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"not a number between {lo:g} and {hi:g}") from None
+        if not lo <= value <= hi:
+            raise ValueError(f"outside {lo:g} to {hi:g}")
+        return value
+
+    return parse
