@@ -1,7 +1,11 @@
 """Home: what ConvLab teaches, a photo and its edges, and the way into the course."""
 
+import base64
+import io
+
 import numpy as np
 import streamlit as st
+from PIL import Image
 
 from cnn_core import SOBEL_HORIZONTAL, SOBEL_VERTICAL, conv2d, downscale, load_image, to_gray
 from ui.lessons import LESSONS, available_lessons
@@ -12,13 +16,31 @@ PHOTO = "brick.png"
 EDGE_PAGE = "pages/edge_detection.py"
 
 
+def png_data(pixels: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
 @st.cache_data(max_entries=1, show_spinner=False)
-def first_impression(name: str, side: int = 360) -> tuple[np.ndarray, np.ndarray]:
-    """A bundled photo in gray and its edge strength √(Gx² + Gy²) (Sobel), both 0–255."""
+def first_impression(name: str, side: int = 512) -> tuple[str, str]:
+    """A bundled photo in gray and its edge strength √(Gx² + Gy²) (Sobel), as PNG base64.
+
+    Computed once per server: every visitor's home page shows the same two pictures.
+    """
     gray = downscale(to_gray(load_image((ASSETS / name).read_bytes())), side)
     strength = np.hypot(conv2d(gray, SOBEL_VERTICAL), conv2d(gray, SOBEL_HORIZONTAL))
     strength = 255 * strength / max(float(strength.max()), 1e-9)
-    return gray.astype(np.uint8), strength.astype(np.uint8)
+    return png_data(gray.astype(np.uint8)), png_data(strength.astype(np.uint8))
+
+
+def picture(data: str, alt: str, caption: str) -> None:
+    """An image with its text alternative (st.image writes no alt attribute)."""
+    st.markdown(
+        f'<figure class="convlab-figure"><img src="data:image/png;base64,{data}" alt="{alt}">'
+        f"<figcaption>{caption}</figcaption></figure>",
+        unsafe_allow_html=True,
+    )
 
 
 setup_page("home")
@@ -30,12 +52,18 @@ st.write(
 )
 photo, edges = first_impression(PHOTO)
 left, right = st.columns(2)
-left.image(photo, caption="A photo (brick wall), in gray", width="stretch")
-right.image(
-    edges,
-    caption="What two 3×3 edge filters find in it: bright where the brightness changes",
-    width="stretch",
-)
+with left:
+    picture(
+        photo,
+        "A brick wall in shades of gray",
+        "A photo (brick wall), in gray",
+    )
+with right:
+    picture(
+        edges,
+        "The same wall as white lines on black: the outlines of every brick",
+        "What two 3×3 edge filters find in it: bright where the brightness changes",
+    )
 first = available_lessons()[0]
 start, upload = st.columns(2)
 if start.button(

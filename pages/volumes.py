@@ -204,12 +204,10 @@ lesson()
 def rule_in_symbols() -> None:
     """The general rule with padding, stride and up to 4 filters, on any sizes."""
     st.header("The rule in symbols")
-    st.latex(
-        r"n \times n \times n_c \;*\; n_f \text{ filters } f \times f \times n_c"
-        r"\;\to\; \left(\left\lfloor \tfrac{n + 2p - f}{s} \right\rfloor + 1\right)"
-        r" \times \left(\left\lfloor \tfrac{n + 2p - f}{s} \right\rfloor + 1\right)"
-        r" \times n_f"
-    )
+    # Two short lines: one long one would scroll sideways on a phone.
+    st.latex(r"n \times n \times n_c \;*\; n_f \text{ filters } f \times f \times n_c")
+    st.latex(r"\to\; n' \times n' \times n_f")
+    st.latex(r"n' = \left\lfloor \frac{n + 2p - f}{s} \right\rfloor + 1")
     st.caption(
         "Without padding and with stride 1 this is (n − f + 1)×(n − f + 1)×n_f, the "
         "lecture's rule. Try any sizes:"

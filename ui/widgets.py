@@ -422,14 +422,22 @@ _PRESENTATION_CSS = """
 
 
 _CONTRAST_CSS = """
-    [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] small,
-    [data-testid="stTooltipHoverTarget"] svg {color: #595959 !important;}
-    [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
-    [data-testid="stSliderTickBarMax"] {color: #7A4A00 !important;}
+    [data-testid="stCaptionContainer"] {opacity: 1 !important;}
+    [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *,
+    [data-testid="stWidgetLabel"] small {color: #595959 !important;}
     .stApp h2 {font-size: 1.5rem; padding-top: 1rem;}
+    [data-testid="stPageLink"] p, .stButton button p {white-space: normal !important;
+        overflow: visible !important; text-overflow: clip !important;}
+    .convlab-figure {margin: 0 0 .5rem 0; padding: 0;}
+    .convlab-figure img {display: block; width: 100% !important; max-width: 100%;
+        height: auto; margin: 0; border-radius: .4rem; object-fit: contain !important;}
+    .convlab-figure figcaption {color: #595959; font-size: .875rem; padding-top: .25rem;}
 """
-"""WCAG AA (4.5:1) on white: Streamlit's caption grey #828180 is 3.88:1 and the slider's
-value in the theme's amber 4.18:1; #595959 is 7:1 and #7A4A00 8:1 (axe-core, measured)."""
+"""WCAG AA needs 4.5:1: Streamlit's caption grey #828180 on white is 3.88:1 (axe-core),
+and Streamlit 1.67 also fades the caption's container to opacity 0.6; #595959 at full
+opacity is 7.0:1, 6.6:1 on the sidebar's #F8F8F7. The slider's value and primary buttons
+take the theme's colour, darkened in .streamlit/config.toml. h2 looks like Streamlit's h3,
+so sections can be h2 under the page's h1 (axe: heading-order)."""
 
 
 def setup_page(page: str, link: Sequence[Param] = ()) -> None:

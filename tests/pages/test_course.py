@@ -35,7 +35,6 @@ def with_questions(path: str) -> str:
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="learn_filter and train_cnn land in issue 10")
 def test_all_nine_lessons_exist_in_lecture_order():
     assert [x.exists() for x in LESSONS] == [True] * 9
     assert len(available_lessons()) == 9

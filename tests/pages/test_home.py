@@ -26,8 +26,9 @@ def test_home_says_what_convlab_teaches_and_lists_every_lesson_in_order():
 
 def test_home_shows_a_photo_beside_its_edge_map():
     at = home()
-    images = at.get("image")
-    assert len(images) == 2
+    figures = [m.value for m in at.markdown if "<figure" in m.value]
+    assert len(figures) == 2
+    assert all('alt="' in f and "data:image/png;base64," in f for f in figures)
 
 
 def test_home_offers_start_and_upload():
