@@ -1,10 +1,16 @@
-"""A classroom on one server: K students at once, each moving sliders and uploading a photo.
+"""A classroom on one server: K students at once, each pinning output cells and uploading a photo.
 
 Run by hand: ``.venv/bin/python bench/load.py`` (K = 1, 10, 30 by default). One
 ``streamlit run`` process serves; one headless chromium holds K pages driven
-concurrently. Reports p50 and p95 of slider → figure and upload → edge maps, errors,
-and the server's peak memory (VmHWM). The browsers run on the same 2 cores as the
-server, so the figures are an upper bound on what a classroom of separate laptops sees.
+concurrently. Reports p50 and p95 of a committed cell (a click on the edge page's output
+grid) → settled page and upload → edge maps, errors, and the server's peak memory
+(VmHWM). The browsers run on the same 2 cores as the server, so the figures are an upper
+bound on what a classroom of separate laptops sees.
+
+First it prices one student's interactions in server CPU (``/proc/<pid>/stat``): a burst
+of hovers over the linked grid (answered in the browser: should cost the server nothing
+beyond its idle tick), a burst of committed cells (one fragment rerun each), and an idle
+stretch of the same length as the hovers.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -24,7 +31,9 @@ from playwright.async_api import async_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.browser import FORMULA, photo_12mp
-from tests.e2e.server import CHROMIUM_FLAGS, DONE, app_process
+from bench.server import CHROMIUM_FLAGS, DONE, app_process
+
+CELLS = [(3, 3), (0, 1), (2, 0), (1, 2), (3, 0)]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -53,12 +62,12 @@ async def student(browser, url: str, photo: Path, moves: int, out: dict) -> None
         await page.goto(f"{url}/edge_detection", timeout=120_000)
         await page.locator(".convlab-formula").first.wait_for(timeout=120_000)
         await settle(page)
-        slider = page.locator('[data-testid="stSlider"]').filter(has_text="Output row i")
+        output = page.get_by_role("grid", name="Output 4×4", exact=True)
         for k in range(moves):
             before = await page.evaluate(FORMULA)
-            await slider.get_by_role("slider").focus()
+            i, j = CELLS[k % len(CELLS)]
             t0 = time.perf_counter()
-            await page.keyboard.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
+            await output.locator(f'[data-i="{i}"][data-j="{j}"]').click()
             await page.wait_for_function(f"{FORMULA} !== {before!r}", timeout=120_000)
             await page.wait_for_selector(DONE, timeout=120_000)
             out["slider"].append((time.perf_counter() - t0) * 1e3)
@@ -69,8 +78,11 @@ async def student(browser, url: str, photo: Path, moves: int, out: dict) -> None
         t0 = time.perf_counter()
         await page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', photo)
         await page.get_by_text("computed at 500×375 pixels").wait_for(timeout=180_000)
+        await page.get_by_role("img", name="Grayscale input, 500×375 pixels").wait_for(
+            timeout=180_000
+        )
         await page.wait_for_function(
-            "document.querySelectorAll('.js-plotly-plot image').length >= 4", timeout=180_000
+            "document.querySelectorAll('.js-plotly-plot image').length >= 2", timeout=180_000
         )
         out["upload"].append((time.perf_counter() - t0) * 1e3)
         if await page.locator('[data-testid="stException"]').count():
@@ -82,11 +94,57 @@ async def student(browser, url: str, photo: Path, moves: int, out: dict) -> None
         await context.close()
 
 
+async def interaction_cost(url: str, pid: int, hovers: int, commits: int) -> dict:
+    """Server CPU seconds over a burst of hovers, a burst of commits and an idle stretch."""
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
+        )
+        page = await browser.new_page(viewport={"width": 1280, "height": 800})
+        await page.goto(f"{url}/edge_detection", timeout=120_000)
+        output = page.get_by_role("grid", name="Output 4×4", exact=True)
+        await output.wait_for(timeout=120_000)
+        await settle(page)
+        await page.wait_for_timeout(1000)
+        centres = []
+        for label in ("Input 6×6", "Output 4×4"):
+            centres += (
+                await page.get_by_role("grid", name=label, exact=True)
+                .locator('[role="gridcell"]')
+                .evaluate_all(
+                    "els => els.map(e => { const r = e.getBoundingClientRect();"
+                    " return [r.x + r.width / 2, r.y + r.height / 2]; })"
+                )
+            )
+        formula = await page.evaluate(FORMULA)
+        cost = {}
+        cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+        for k in range(hovers):
+            x, y = centres[k % len(centres)]
+            await page.mouse.move(x, y, steps=3)
+            await page.wait_for_timeout(20)
+        wall = time.perf_counter() - t0
+        cost["hover"] = (cpu_seconds(pid) - cpu0, hovers, wall)
+        assert await page.evaluate(FORMULA) == formula, "a hover reached Python"
+        cpu0 = cpu_seconds(pid)
+        await page.mouse.move(5, 5)
+        await asyncio.sleep(wall)
+        cost["idle"] = (cpu_seconds(pid) - cpu0, 0, wall)
+        cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+        for k in range(commits):
+            before = await page.evaluate(FORMULA)
+            i, j = CELLS[k % len(CELLS)]
+            await output.locator(f'[data-i="{i}"][data-j="{j}"]').click()
+            await page.wait_for_function(f"{FORMULA} !== {before!r}", timeout=120_000)
+            await settle(page)
+        cost["commit"] = (cpu_seconds(pid) - cpu0, commits, time.perf_counter() - t0)
+        await browser.close()
+    return cost
+
+
 async def classroom(url: str, k: int, photos: list[Path], moves: int) -> dict:
     out = {"slider": [], "upload": [], "errors": 0, "messages": []}
     async with async_playwright() as pw:
-        import shutil
-
         browser = await pw.chromium.launch(
             executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
         )
@@ -99,7 +157,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, nargs="+", default=[1, 10, 30])
     parser.add_argument("--moves", type=int, default=5)
+    parser.add_argument("--hovers", type=int, default=300)
+    parser.add_argument("--commits", type=int, default=20)
     args = parser.parse_args()
+    with app_process() as (url, proc):
+        cost = asyncio.run(interaction_cost(url, proc.pid, args.hovers, args.commits))
+    # The idle stretch prices the server's own tick (websocket pings, the health thread).
+    idle_rate = cost["idle"][0] / cost["idle"][2]
+    print("| one student, edge page | server CPU s | n | wall s | CPU ms each, net of idle |")
+    print("|---|---:|---:|---:|---:|")
+    for name, (cpu, n, wall) in cost.items():
+        each = f"{(cpu - idle_rate * wall) / n * 1e3:.1f}" if n else "–"
+        print(f"| {name} | {cpu:.2f} | {n} | {wall:.1f} | {each} |")
+    print()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         photos = []
@@ -131,7 +201,7 @@ def main() -> None:
             for m in out["messages"][:3]:
                 print(f"  K={k}: {m}", file=sys.stderr)
     print(
-        "| students | slider p50 ms | slider p95 ms | upload p50 s | upload p95 s | errors "
+        "| students | commit p50 ms | commit p95 ms | upload p50 s | upload p95 s | errors "
         "| server RSS idle → peak MB | wall s | server CPU s (share of 2 cores) |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

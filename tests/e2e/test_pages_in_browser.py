@@ -9,20 +9,13 @@ import pytest
 
 from tests import samples
 from tests.e2e.server import streamlit_server, wait_for_run
+from ui.lessons import available_lessons
 
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-PAGES = [
-    "",
-    "why_convolutions",
-    "edge_detection",
-    "padding",
-    "stride",
-    "volumes",
-    "one_layer",
-    "pooling",
-]
+# Home, then every lesson whose page exists, in the navigation's order.
+PAGES = ["", *(lesson.url_path for lesson in available_lessons())]
 TITLES = {
     "ConvLab",
     "Why convolutions?",
@@ -32,6 +25,7 @@ TITLES = {
     "Convolution over volumes",
     "One layer of a CNN",
     "Pooling",
+    "Learn a filter",
 }
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
@@ -61,8 +55,10 @@ def test_every_page_opens_without_an_error_and_fits_the_width(browser, app_url, 
     assert page.locator("h1").first.inner_text() in TITLES
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     if name:
-        page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=20_000)
-        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
+        # Every lesson draws something: a Plotly chart or a linked grid (role="grid").
+        drawn = page.locator('[data-testid="stPlotlyChart"], [role="grid"]')
+        drawn.first.wait_for(timeout=20_000)
+        assert drawn.count() >= 1
     SHOTS.mkdir(exist_ok=True)
     # Streamlit scrolls an inner container: grow the window to the content for the shot.
     full = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
@@ -72,32 +68,42 @@ def test_every_page_opens_without_an_error_and_fits_the_width(browser, app_url, 
     context.close()
 
 
-def test_a_slider_moves_the_output_cell(page, app_url):
+def output_cell(page, label: str, i: int, j: int):
+    """Cell (i, j) of a linked grid (drawn in the browser, in an open shadow root)."""
+    grid = page.get_by_role("grid", name=label, exact=True)
+    return grid.locator(f'[role="gridcell"][data-i="{i}"][data-j="{j}"]')
+
+
+def pinned_label(page) -> str:
+    """The bold label Python writes before the committed cell's formula."""
+    strong = page.locator('[data-testid="stMarkdownContainer"] strong', has_text="Output cell")
+    return strong.first.inner_text()
+
+
+def test_arrow_and_enter_on_the_output_grid_move_the_output_cell(page, app_url):
     page.goto(f"{app_url}/edge_detection")
     wait_for_run(page)
     assert formula_text(page).endswith("= −5")
-    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Output row i")
-    slider.get_by_role("slider").focus()
-    page.keyboard.press("ArrowRight")
-    wait_for_run(page)
+    output_cell(page, "Output 4×4", 0, 0).focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('.convlab-formula').innerText.endsWith('= −10')")
+    wait_for_run(page)
     assert formula_text(page).startswith("1×1 + 2×1 + 0×1")
+    assert pinned_label(page) == "Output cell (1, 0) ="
 
 
 def test_a_click_on_an_output_cell_explains_it(page, app_url):
     page.goto(f"{app_url}/edge_detection")
     wait_for_run(page)
-    chart = page.locator(".js-plotly-plot").nth(2)  # input, filter, output
-    area = chart.locator(".nsewdrag").first.bounding_box()
     # Cell (3, 3) of the 4×4 output: the bottom-right one, −16.
-    page.mouse.move(area["x"] + area["width"] * 7 / 8, area["y"] + area["height"] * 7 / 8)
-    page.mouse.click(area["x"] + area["width"] * 7 / 8, area["y"] + area["height"] * 7 / 8)
+    output_cell(page, "Output 4×4", 3, 3).click()
     page.wait_for_function(
         "document.querySelector('.convlab-formula').innerText.endsWith('= −16')",
         timeout=15_000,
     )
     wait_for_run(page)
-    assert page.get_by_text("Output cell (3, 3) =").count() == 1
+    assert pinned_label(page) == "Output cell (3, 3) ="
     assert formula_text(page).startswith("1×1 + 6×1 + 2×1 + 7×0")
 
 
@@ -118,7 +124,10 @@ def test_an_upload_shows_an_edge_map(page, app_url, tmp_path):
     wait_for_run(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("computed at 120×90 pixels").count() == 1
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 4  # gray, map, V, H
+    # The photo and its map are canvases in the photo probe; V and H are Plotly charts.
+    assert page.get_by_role("img", name="Grayscale input, 120×90 pixels").count() == 1
+    assert page.get_by_role("img", name="Vertical edge, 118×88 pixels").count() == 1
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 2
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / "edge_detection_upload_desktop.png", full_page=True)
 
@@ -139,10 +148,11 @@ def test_a_bad_upload_shows_a_message_and_the_app_keeps_running(page, app_url, t
 def test_play_steps_the_stride_window(page, app_url):
     page.goto(f"{app_url}/stride")
     wait_for_run(page)
-    assert page.get_by_text("Position 1 of 9").count() == 1
-    page.get_by_text("Play: step the window by itself").click()
-    page.get_by_text("Position 3 of 9").wait_for(timeout=10_000)
-    page.get_by_text("Play: step the window by itself").click()
+    assert page.get_by_text("Position 1 of 9 (pinned)").count() == 1
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.locator(".lg-status", has_text="Position 3 of 9:").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=2_000)
 
 
 def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(browser):
@@ -157,16 +167,9 @@ def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(browser):
             t.split("\n")[-1]
             for t in page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
         ]
-        assert links == [
-            "Home",
-            "Why convolutions",
-            "Edge detection",
-            "Padding",
-            "Stride",
-            "Convolution over volumes",
-            "One layer",
-            "Pooling",
-        ]
+        # The app's titles in lecture order (ui/lessons.py), not the page file names.
+        assert links == ["Home", *(lesson.title for lesson in available_lessons())]
+        assert "Edge detection" in links and "edge detection" not in links
         assert page.locator("h1").first.inner_text() == "Stride"
         page.close()
 
@@ -175,12 +178,7 @@ def test_a_click_on_a_pooled_cell_explains_it(page, app_url):
     page.goto(f"{app_url}/pooling")
     wait_for_run(page)
     assert formula_text(page) == "max(1, 3, 2, 9) = 9"
-    chart = page.locator(".js-plotly-plot").first
-    # The output is the second panel: its plot area is the second .nsewdrag.
-    area = chart.locator(".nsewdrag").nth(1).bounding_box()
-    x, y = area["x"] + area["width"] * 3 / 4, area["y"] + area["height"] * 3 / 4
-    page.mouse.move(x, y)
-    page.mouse.click(x, y)
+    output_cell(page, "Max pooling → 2×2", 1, 1).click()
     page.wait_for_function(
         "document.querySelector('.convlab-formula').innerText === 'max(2, 3, 1, 2) = 3'",
         timeout=15_000,
@@ -194,17 +192,19 @@ def test_a_shared_link_reproduces_the_page_in_a_fresh_browser(browser, app_url):
     wait_for_run(page)
     choose(page, "Input image", "Checker 6×6")
     choose(page, "Filter", "Horizontal edge")
-    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Output row i")
-    slider.get_by_role("slider").focus()
-    page.keyboard.press("ArrowRight")
+    output_cell(page, "Output 4×4", 0, 0).focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('.convlab-formula').innerText.endsWith('= 30')")
     wait_for_run(page)
     link, shown = page.url, formula_text(page)
-    alts = page.locator('[data-testid="stPlotlyChart"]').evaluate_all(
-        "els => els.map(e => e.innerHTML.length > 0)"
+    grids = page.get_by_role("grid").evaluate_all("els => els.map(e => e.ariaLabel)")
+    lit = page.locator('[aria-selected="true"]').evaluate_all(
+        "els => els.map(e => e.closest('[role=grid]').ariaLabel + e.dataset.i + e.dataset.j)"
     )
     teacher.close()
     assert "filter=Horizontal" in link and "i=1" in link
+    assert grids == ["Input 6×6", "Filter 3×3", "Output 4×4"]
 
     student = browser.new_context(viewport={"width": 1280, "height": 800})
     page = student.new_page()
@@ -213,8 +213,16 @@ def test_a_shared_link_reproduces_the_page_in_a_fresh_browser(browser, app_url):
     page.locator(".convlab-formula").first.wait_for()
     assert formula_text(page) == shown
     assert page.url == link  # the student's page writes back the very same link
-    page.locator('[data-testid="stPlotlyChart"]').nth(len(alts) - 1).wait_for()
-    assert len(alts) == page.locator('[data-testid="stPlotlyChart"]').count()
+    page.get_by_role("grid", name="Output 4×4", exact=True).wait_for()
+    assert page.get_by_role("grid").evaluate_all("els => els.map(e => e.ariaLabel)") == grids
+    # The student sees the teacher's cell lit: window (1..3, 0..2), all 9 weights, (1, 0).
+    assert (
+        page.locator('[aria-selected="true"]').evaluate_all(
+            "els => els.map(e => e.closest('[role=grid]').ariaLabel + e.dataset.i + e.dataset.j)"
+        )
+        == lit
+    )
+    assert "Output 4×410" in lit and "Input 6×630" in lit and len(lit) == 9 + 9 + 1
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / "edge_detection_from_link_desktop.png")
     student.close()
