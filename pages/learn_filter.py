@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import conv2d, fit_filter, safe_learning_rate
+from ui.course import end_of_lesson
 from ui.formulas import number
 from ui.learning import frame_steps, gradient, gradient_formula, outputs
 from ui.linked_grid import Frames, Grid, linked_grid
@@ -213,3 +214,4 @@ st.write(
     "step by step until the output matches."
 )
 st.fragment(lesson)()
+end_of_lesson(KEY, "pages/learn_filter.py")

@@ -1,6 +1,5 @@
 """Train a CNN: the lecture's network learns the 8×8 handwritten digits, in NumPy, in seconds."""
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,9 +8,10 @@ import streamlit as st
 from cnn_core import DIGITS_NETWORK, TrainResult, describe, digit_inputs, forward
 from cnn_core.train import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
 from ui.course import end_of_lesson
-from ui.digit_grids import activation_grids, digit_grid, filter_grids, samples, show_grids
+from ui.digit_grids import activation_maps, digit_map, filter_maps, samples
 from ui.grids import grid_figure
 from ui.links import Param, save_link, whole
+from ui.maps import show_maps
 from ui.network_code import pytorch_code
 from ui.network_table import COLUMN_CONFIG, layers_table, network_text, parse_network, read_layers
 from ui.paint import paint_pad
@@ -43,7 +43,8 @@ class Trained:
     settings: Settings
     result: TrainResult
     evaluation: Evaluation
-    seconds: float
+    fresh: bool
+    """This session trained it (else another session with the same settings had)."""
 
 
 def pixels_text(pixels: np.ndarray) -> str:
@@ -72,11 +73,10 @@ LINK = [
 ]
 
 
-def keep(settings: Settings, seconds: list[float]):
-    def store(result: TrainResult) -> None:
+def keep(settings: Settings):
+    def store(result: TrainResult, fresh: bool) -> None:
         evaluation = evaluate(result.params, list(settings.layers))
-        elapsed = time.perf_counter() - seconds[0]
-        st.session_state[f"{KEY}_run"] = Trained(settings, result, evaluation, elapsed)
+        st.session_state[f"{KEY}_run"] = Trained(settings, result, evaluation, fresh)
 
     return store
 
@@ -116,9 +116,9 @@ def predict_view(image: np.ndarray, trained: Trained, prefix: str, key: str) -> 
     st.markdown(f"**The network says: {best}** (probability {percent(proba[best])})")
     fig, alt = probability_figure(proba)
     chart(fig, key=f"{key}_proba", alt=alt)
-    grids, lines = activation_grids(image, acts, layers, prefix)
-    st.caption("Activations, layer by layer (after ReLU): " + "; ".join(lines) + ".")
-    show_grids(f"{key}_maps", grids)
+    maps, titles = activation_maps(image, acts, layers, prefix)
+    st.caption("Activations, layer by layer, after each layer's ReLU:")
+    show_maps(f"{key}_maps", maps, titles=titles)
 
 
 setup_page(KEY, LINK)
@@ -137,7 +137,7 @@ st.write(
     f"16. A fixed split: the network learns from {len(data.train):,} and is tested on the "
     f"other {len(data.test)}, which it never sees while learning."
 )
-show_grids(f"{KEY}_samples", samples(data.train))
+show_maps(f"{KEY}_samples", samples(data.train))
 
 st.header("The network")
 base = st.session_state.get(f"{KEY}_net") or DIGITS_NETWORK
@@ -230,16 +230,15 @@ if go_train:
     if refused:
         st.error("Cannot train: " + "; ".join(refused) + ".")
     else:
-        started = [time.perf_counter()]
         try:
             train_shared(
                 settings,
                 drawer(progress_slot, curves_slot, settings.epochs),
-                keep(settings, started),
+                keep(settings),
             )
         except ValueError as err:
-            text = str(err)
-            st.error(f"{text[0].upper()}{text[1:]}.")
+            text = str(err).removeprefix("cannot train this network: ")
+            st.error(f"Cannot train: {text}.")
 elif stop and f"{KEY}_run" not in st.session_state:
     st.info("Nothing is training: press Train to start.")
 
@@ -268,7 +267,12 @@ if trained is not None:
     st.caption(
         f"{ev.correct} of {len(ev.predicted)} test digits right; {result.epochs_run} "
         f"epoch{'s' * (result.epochs_run != 1)}, {result.steps} steps, "
-        f"{trained.seconds:.1f} s on this server."
+        f"{sum(e.seconds for e in result.history):.1f} s on this server"
+        + (
+            "."
+            if trained.fresh
+            else ", for everyone who trains these settings: shared, not redone."
+        )
     )
     if trained.settings != settings:
         st.info(
@@ -286,7 +290,7 @@ if trained is not None:
             "(red positive, blue negative). Look for a column or row of one sign beside one "
             "of the other: an edge detector, like the lecture's, found without being told."
         )
-        show_grids(f"{KEY}_filters", filter_grids(trained.result.params[0][0]))
+        show_maps(f"{KEY}_filters", filter_maps(trained.result.params[0][0]), cell=34)
 
     st.subheader("One test digit, layer by layer")
     index = st.number_input(
@@ -315,11 +319,12 @@ if trained is not None:
     wrong = np.flatnonzero(ev.predicted != data.test.labels)
     st.subheader(f"Digits it gets wrong ({len(wrong)} of {N_TEST})")
     if len(wrong):
-        show_grids(
+        show_maps(
             f"{KEY}_wrong",
             [
-                digit_grid(
+                digit_map(
                     data.test.images[k],
+                    f"#{k}: a {data.test.labels[k]}, said {ev.predicted[k]}",
                     f"Test digit {k}: a {data.test.labels[k]}, said {ev.predicted[k]}",
                 )
                 for k in wrong[:8]
@@ -351,7 +356,7 @@ else:
     st.info("Press **Train**: the results, the learned filters and a pad to paint on follow.")
 
 st.header("The network as code")
-pytorch_code(INPUT, rows)
+pytorch_code(INPUT, rows, heading=False)
 painted_now = st.session_state.get(f"{KEY}_painted")
 save_link(
     KEY,

@@ -12,14 +12,17 @@ CHANNELS_NOTE = (
 )
 
 
-def pytorch_code(input_shape: tuple[int, int, int], rows: list[tuple[Layer, str]]) -> str | None:
+def pytorch_code(
+    input_shape: tuple[int, int, int], rows: list[tuple[Layer, str]], *, heading: bool = True
+) -> str | None:
     """Show ``to_pytorch``'s source for the table's rows (``st.code`` has a copy button).
 
     ``rows`` are ``ui.network_table.read_layers``'s (layer, why refused). A refused row or a
     layer that cannot apply gets an error naming it instead of code; returns the source or
-    None.
+    None. ``heading``: a bold line above it (a page with its own section header leaves it out).
     """
-    st.markdown("**The network as code** (PyTorch: copy it and run it with torch installed)")
+    if heading:
+        st.markdown("**The network as code** (PyTorch: copy it and run it with torch installed)")
     refused = [f"layer {i} ({la.label()}): {why}" for i, (la, why) in enumerate(rows, 1) if why]
     try:
         if refused:

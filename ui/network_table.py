@@ -67,7 +67,7 @@ def read_layers(table: pd.DataFrame) -> list[tuple[Layer, str]]:
             s=whole(row[2], 1),
             p=int(p) if p.lstrip("-").isdigit() else p,
             n=whole(row[4], 0),
-            mode=str(row[5] or "max"),
+            mode="max" if _blank(row[5]) else str(row[5]),
         )
         why = ""
         if kind == "pool" and not _blank(row[3]):

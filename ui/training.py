@@ -84,7 +84,11 @@ Draw = Callable[[int, int, list[EpochStats]], None]
 """Draws progress: ``(step, total, epochs so far)``; may be ended by Streamlit (Stop)."""
 
 
-def train_shared(settings: Settings, draw: Draw, keep: Callable[[TrainResult], None]) -> None:
+Keep = Callable[[TrainResult, bool], None]
+"""Receives a result for this session, and whether this session trained it."""
+
+
+def train_shared(settings: Settings, draw: Draw, keep: Keep) -> None:
     """Train once per setting and server; ``keep`` receives the result for this session.
 
     If another session is training the same settings, this one draws that run's progress
@@ -99,20 +103,18 @@ def train_shared(settings: Settings, draw: Draw, keep: Callable[[TrainResult], N
     while not run.lock.acquire(timeout=0.2):
         draw(run.step, run.total, list(run.history))
     try:
-        if run.result is None:
+        fresh = run.result is None
+        if fresh:
             run.history.clear()
             run.step = 0
             run.result = _train(settings, run, draw, keep)
-        if run.result is not None:
-            keep(run.result)
+        keep(run.result, fresh)
     finally:
         run.lock.release()
 
 
-def _train(
-    settings: Settings, run: SharedRun, draw: Draw, keep: Callable[[TrainResult], None]
-) -> TrainResult | None:
-    """One run of ``cnn_core.train``; the result if it ran to its end, else None (kept here)."""
+def _train(settings: Settings, run: SharedRun, draw: Draw, keep: Keep) -> TrainResult:
+    """One run of ``cnn_core.train`` to its end; an interrupted one is kept, not returned."""
     data = digits_data()
     interrupted: list[BaseException] = []
     last = [0.0]
@@ -151,7 +153,7 @@ def _train(
         should_stop=lambda: bool(interrupted),
     )
     if interrupted:
-        keep(result)
+        keep(result, True)
         raise interrupted[0]
     return result
 

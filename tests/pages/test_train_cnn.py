@@ -1,0 +1,210 @@
+"""Train a CNN: the Train button trains, the numbers shown are the network's own, bad input
+gets a message, and the network is written out as PyTorch code.
+
+Training runs through AppTest in this process, so ``st.cache_resource`` is shared between
+the sessions of a test: that is how a class shares one run per setting.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn_core import DIGITS_NETWORK, describe, digit_inputs, predict_proba, split_digits
+from tests.pages.helpers import APP, open_page, texts
+
+PAGE = "pages/train_cnn.py"
+ACCURACY = re.compile(r"Test accuracy: (\d+\.\d) %")
+# "accuracy" and a percentage in one sentence, in either order.
+CLAIM = re.compile(r"accura[^.\n]*\d\s*%|\d\s*%[^.\n]*accura", re.IGNORECASE)
+
+
+def open_link(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(PAGE)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def train(at: AppTest) -> AppTest:
+    at.button(key="train_go").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def accuracy_line(at: AppTest) -> float:
+    found = [m for e in at.markdown if (m := ACCURACY.search(e.value))]
+    assert len(found) == 1, texts(at)
+    return float(found[0].group(1))
+
+
+def test_before_training_no_line_pairs_accuracy_with_a_percentage():
+    at = open_page(PAGE)
+    assert not CLAIM.search(texts(at)), CLAIM.search(texts(at))
+    assert "Test accuracy" not in texts(at)
+    assert "train_run" not in at.session_state
+
+
+def test_train_shows_the_test_accuracy_of_the_trained_network():
+    at = train(open_page(PAGE))
+    shown = accuracy_line(at)
+    params = at.session_state["train_run"].result.params
+    _, test = split_digits()
+    proba = predict_proba(params, digit_inputs(test.images), DIGITS_NETWORK)
+    want = 100 * float(np.mean(proba.argmax(axis=1) == test.labels))
+    assert shown == round(want, 1)
+    assert shown >= 95.0
+    assert f"{round(want * 3.6)} of 360 test digits right" in texts(at)
+
+
+def test_the_same_settings_train_once_and_a_new_seed_trains_its_own():
+    first = train(open_page(PAGE))
+    second = train(open_page(PAGE))
+    run1, run2 = first.session_state["train_run"], second.session_state["train_run"]
+    assert run2.result is run1.result
+    assert not run2.fresh
+    third = open_page(PAGE)
+    third.number_input(key="train_seed").set_value(7).run()
+    train(third)
+    run3 = third.session_state["train_run"]
+    assert run3.result is not run1.result
+    assert run3.settings.seed == 7
+
+
+def test_moving_a_setting_never_retrains():
+    at = train(open_page(PAGE))
+    result = at.session_state["train_run"].result
+    at.number_input(key="train_epochs").set_value(3).run()
+    at.number_input(key="train_seed").set_value(11).run()
+    assert at.session_state["train_run"].result is result
+    assert "settings above have changed" in texts(at)
+    assert accuracy_line(at) > 0  # the trained network stays on the page
+
+
+def test_stop_with_nothing_training_says_so():
+    at = open_page(PAGE)
+    at.button(key="train_stop").click().run()
+    assert "Nothing is training" in at.info[0].value
+    assert "train_run" not in at.session_state
+
+
+def test_a_painted_digit_gets_the_networks_prediction_and_a_blank_pad_a_message():
+    at = train(open_page(PAGE))
+    assert any("The pad is blank" in i.value for i in at.info)
+    _, test = split_digits()
+    digit = test.images[np.flatnonzero(test.labels == 3)[0]]
+    at.session_state["train_painted"] = digit
+    at.run()
+    params = at.session_state["train_run"].result.params
+    proba = predict_proba(params, digit_inputs(digit[None]), DIGITS_NETWORK)[0]
+    best = int(proba.argmax())
+    said = [m.value for m in at.markdown if m.value.startswith("**The network says:")]
+    assert said[-1].startswith(f"**The network says: {best}**")
+    assert not any("The pad is blank" in i.value for i in at.info)
+    # The painted digit is in the link: 64 base-17 characters.
+    painted = at.query_params["painted"]
+    painted = painted[0] if isinstance(painted, list) else painted
+    assert [int(c, 17) for c in painted] == digit.ravel().tolist()
+
+
+@pytest.mark.parametrize("lr", ["0", "1000000"])
+def test_a_learning_rate_train_refuses_gets_a_message(lr):
+    at = train(open_link(lr=lr))
+    assert at.error[0].value.startswith("Cannot train: learning rate must be > 0 and at most 10")
+    assert "train_run" not in at.session_state
+    assert "nan" not in texts(at).lower()
+
+
+def test_a_learning_rate_that_blows_up_says_so_and_shows_no_nan():
+    at = train(open_link(lr="10", epochs="2"))
+    assert "The loss blew up" in at.error[0].value
+    assert "nan" not in texts(at).lower()
+    assert 0 <= accuracy_line(at) <= 100
+
+
+def test_a_network_that_cannot_train_on_8x8_is_named_and_gets_no_code():
+    at = open_link(net="conv 11 1 0 8; flatten; softmax 10")
+    assert "layer 1 (CONV f=11 s=1 p=0, 8 filters)" in at.warning[0].value
+    assert not at.code
+    assert "No code: cannot export to PyTorch: layer 1" in at.error[0].value
+    train(at)
+    assert any(e.value.startswith("Cannot train: layer 1 (CONV f=11") for e in at.error)
+    assert "train_run" not in at.session_state
+
+
+def test_a_network_without_softmax_10_cannot_train():
+    at = train(open_link(net="conv 3 1 same 4; flatten; dense 10"))
+    assert any(
+        e.value.startswith("Cannot train: the last layer must be SOFTMAX 10 units")
+        for e in at.error
+    )
+
+
+def test_the_link_carries_the_network_and_the_settings():
+    net = "conv 3 1 same 4; pool 2 2 average; flatten; softmax 10"
+    at = open_link(net=net, epochs="5", lr="0.02", batch="64", seed="3")
+    assert at.number_input(key="train_epochs").value == 5
+    assert at.number_input(key="train_lr").value == pytest.approx(0.02)
+    assert at.number_input(key="train_batch").value == 64
+    assert at.number_input(key="train_seed").value == 3
+    assert "4×4×4 → 64 → 10" in texts(at)
+    q = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert q["net"] == net and q["epochs"] == "5" and q["seed"] == "3"
+
+
+def test_a_bad_link_value_falls_back_with_a_notice():
+    at = open_link(net="conv; nonsense", lr="lots")
+    notice = at.info[0].value
+    assert "net = " in notice and "lr = " in notice
+    assert "1,370 parameters" in texts(at)
+
+
+def test_the_code_parses_and_builds_a_model_with_describes_parameter_count():
+    at = open_page(PAGE)
+    code = at.code[0].value
+    ast.parse(code)
+    assert "(m, n_c, n_H, n_W)" in texts(at)  # the channels-first line beside it
+    torch = pytest.importorskip("torch")
+    namespace: dict = {}
+    exec(compile(code, "<train_cnn code>", "exec"), namespace)
+    model = namespace["model"]
+    total = sum(r.params for r in describe((8, 8, 1), DIGITS_NETWORK))
+    assert sum(p.numel() for p in model.parameters()) == total == 1370
+    assert tuple(model(torch.zeros(2, 1, 8, 8)).shape) == (2, 10)
+
+
+def test_after_training_filters_maps_probabilities_confusion_and_mistakes_are_shown():
+    at = train(open_page(PAGE))
+    grids = grids_by_name(at)
+    params = at.session_state["train_run"].result.params
+    np.testing.assert_allclose(grids["Filter 1"], np.round(params[0][0][:, :, 0, 0], 2))
+    assert {f"Test digit 0: layer 1 map {k}" for k in range(1, 9)} <= set(grids)
+    assert grids["Test digit 0: layer 2 map 1"].shape == (4, 4)
+    ev = at.session_state["train_run"].evaluation
+    assert ev.confusion.sum() == 360 and np.trace(ev.confusion) == ev.correct
+    wrong = [name for name in grids if re.match(r"Test digit \d+: a \d, said \d", name)]
+    assert len(wrong) == min(8, 360 - ev.correct)
+    alts = [
+        c.proto.alt for c in at.get("plotly_chart") if "Probability of each digit" in c.proto.alt
+    ]
+    assert alts
+
+
+def grids_by_name(at: AppTest) -> dict[str, np.ndarray]:
+    """Every small grid (ui.maps) on the page by its name."""
+    import json
+
+    out = {}
+    for el in at.get("bidi_component"):
+        data = json.loads(el.proto.json)
+        for band in data.get("bands", []):
+            for g in band["grids"]:
+                out[g["name"]] = np.asarray(g["values"])
+    return out

@@ -1,0 +1,83 @@
+// Compact number grids: Python sends every cell's text and colour; this file lays them
+// out (a band per layer, wrapping) and picks black or white text for contrast.
+
+export default function maps({ data, parentElement }) {
+  let root = parentElement.__convlabMaps;
+  if (!root) {
+    root = document.createElement("div");
+    root.className = "mp-root";
+    parentElement.appendChild(root);
+    parentElement.__convlabMaps = root;
+  }
+  root.replaceChildren(...data.bands.map(band));
+  const widest = Math.max(...data.bands.flatMap((b) => b.grids.map((g) => g.values[0].length)));
+  // On a phone, shrink the cells (not below 16 px) so two of the widest grids share a line.
+  const fit = () => {
+    const width = root.clientWidth || 700;
+    const two = Math.floor(((width - 14) / 2 - 2) / widest) - 1;
+    root.style.setProperty("--cell", `${Math.max(16, Math.min(data.cell, two))}px`);
+  };
+  fit();
+  if (!root.__observer) {
+    root.__observer = new ResizeObserver(() => root.__fit());
+    root.__observer.observe(root);
+  }
+  root.__fit = fit;
+}
+
+function band(b) {
+  const box = document.createElement("section");
+  if (b.title) {
+    const title = document.createElement("p");
+    title.className = "mp-title";
+    title.textContent = b.title;
+    box.appendChild(title);
+  }
+  const line = document.createElement("div");
+  line.className = "mp-band";
+  line.append(...b.grids.map(grid));
+  box.appendChild(line);
+  return box;
+}
+
+function grid(g) {
+  const figure = document.createElement("figure");
+  figure.className = "mp-grid-box";
+  const caption = document.createElement("figcaption");
+  caption.textContent = g.caption;
+  const table = document.createElement("div");
+  table.className = "mp-grid";
+  table.setAttribute("role", "grid");
+  table.setAttribute("aria-label", g.name);
+  table.style.gridTemplateColumns = `repeat(${g.values[0].length}, var(--cell))`;
+  g.values.forEach((values, i) => {
+    const row = document.createElement("div");
+    row.className = "mp-row";
+    row.setAttribute("role", "row");
+    values.forEach((_, j) => {
+      const cell = document.createElement("div");
+      cell.className = "mp-cell";
+      cell.setAttribute("role", "gridcell");
+      cell.dataset.i = i;
+      cell.dataset.j = j;
+      cell.textContent = g.text[i][j];
+      cell.setAttribute("aria-label", g.text[i][j]);
+      cell.style.background = g.colors[i][j];
+      cell.style.color = ink(g.colors[i][j]);
+      row.appendChild(cell);
+    });
+    table.appendChild(row);
+  });
+  figure.append(caption, table);
+  return figure;
+}
+
+// Black or white text, whichever contrasts more with the cell (WCAG relative luminance).
+function ink(hex) {
+  const channel = (k) => {
+    const c = parseInt(hex.slice(1 + 2 * k, 3 + 2 * k), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+  return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? "#000000" : "#ffffff";
+}
