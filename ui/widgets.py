@@ -428,6 +428,8 @@ _CONTRAST_CSS = """
     .stApp h2 {font-size: 1.5rem; padding-top: 1rem;}
     [data-testid="stPageLink"] p, .stButton button p {white-space: normal !important;
         overflow: visible !important; text-overflow: clip !important;}
+    [data-testid="stCode"] pre, [data-testid="stCode"] code {white-space: pre-wrap !important;
+        overflow-wrap: anywhere;}
     .convlab-figure {margin: 0 0 .5rem 0; padding: 0;}
     .convlab-figure img {display: block; width: 100% !important; max-width: 100%;
         height: auto; margin: 0; border-radius: .4rem; object-fit: contain !important;}
@@ -437,7 +439,8 @@ _CONTRAST_CSS = """
 and Streamlit 1.67 also fades the caption's container to opacity 0.6; #595959 at full
 opacity is 7.0:1, 6.6:1 on the sidebar's #F8F8F7. The slider's value and primary buttons
 take the theme's colour, darkened in .streamlit/config.toml. h2 looks like Streamlit's h3,
-so sections can be h2 under the page's h1 (axe: heading-order)."""
+so sections can be h2 under the page's h1 (axe: heading-order). Code wraps: a block that
+scrolls sideways on a phone cannot be scrolled from the keyboard (scrollable-region-focusable)."""
 
 
 def setup_page(page: str, link: Sequence[Param] = ()) -> None:
