@@ -26,6 +26,7 @@ TITLES = {
     "One layer of a CNN",
     "Pooling",
     "Learn a filter",
+    "Train a CNN",
 }
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 

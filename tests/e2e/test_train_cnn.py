@@ -1,0 +1,136 @@
+"""Train a CNN in a browser: press Train, read the accuracy, paint with a mouse and a finger.
+
+Screenshots of the trained page at 1280×800 and 390×844 land in tests/e2e/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.server import wait_for_run
+from tests.e2e.test_accessibility import BLOCKING, axe_violations
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+
+def open_trained(browser, app_url, size: str):
+    width, height = SIZES[size]
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, has_touch=size == "phone"
+    )
+    page = context.new_page()
+    page.goto(f"{app_url}/train_cnn")
+    wait_for_run(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    line = page.get_by_text(re.compile(r"^Test accuracy: \d+\.\d %$"))
+    line.wait_for(timeout=90_000)
+    wait_for_run(page)
+    return context, page, float(line.inner_text().split()[2])
+
+
+def pad_cell_centre(page, i: int, j: int) -> tuple[float, float]:
+    cell = page.get_by_role("grid", name="Paint a digit").locator(
+        f'[role="gridcell"][data-i="{i}"][data-j="{j}"]'
+    )
+    cell.scroll_into_view_if_needed()
+    box = cell.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def said(page) -> str:
+    """The painted digit's prediction line (the last "The network says" on the page)."""
+    return page.get_by_text(re.compile(r"^The network says: \d")).last.inner_text()
+
+
+def screenshot(page, name: str, size: str) -> None:
+    width, height = SIZES[size]
+    full = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(height, min(full + 100, 12000))})
+    page.wait_for_timeout(600)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}_{size}.png")
+
+
+def test_train_then_paint_with_the_mouse(browser, app_url):
+    context, page, accuracy = open_trained(browser, app_url, "desktop")
+    assert accuracy >= 95.0
+    assert page.get_by_text("The pad is blank").count() == 1
+    # A vertical stroke down column 4: a "1".
+    x, y0 = pad_cell_centre(page, 0, 4)
+    _, y1 = pad_cell_centre(page, 7, 4)
+    page.mouse.move(x, y0)
+    page.mouse.down()
+    for k in range(1, 9):
+        page.mouse.move(x, y0 + (y1 - y0) * k / 8)
+    page.mouse.up()
+    page.get_by_text("The pad is blank").wait_for(state="detached", timeout=20_000)
+    wait_for_run(page)
+    assert said(page).startswith("The network says: ")
+    cells = page.get_by_role("grid", name="Your digit: input").locator('[role="gridcell"]')
+    assert cells.nth(4).get_attribute("aria-label") == "16"
+    assert page.locator(ERRORS).count() == 0
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, blocking  # the trained page: filters, maps, pad, charts
+    screenshot(page, "train_cnn_trained", "desktop")
+    # Clear sends zeros: the message comes back instead of a prediction.
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_text("The pad is blank").wait_for(timeout=20_000)
+    context.close()
+
+
+def test_train_then_paint_with_a_finger_on_a_phone(browser, app_url):
+    context, page, _ = open_trained(browser, app_url, "phone")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # A finger drawing a horizontal bar across row 3 (touch events through chromium's CDP).
+    cdp = context.new_cdp_session(page)
+    x0, y = pad_cell_centre(page, 3, 1)
+    x1, _ = pad_cell_centre(page, 3, 6)
+    scroll = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop")
+
+    def touch(kind: str, x: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", x0)
+    for k in range(1, 7):
+        touch("touchMove", x0 + (x1 - x0) * k / 6)
+    touch("touchEnd", x1)
+    # touch-action: none on the pad: the finger painted and the page did not scroll.
+    assert page.evaluate(
+        "document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+    ) == pytest.approx(scroll, abs=2)
+    page.get_by_text("The pad is blank").wait_for(state="detached", timeout=20_000)
+    wait_for_run(page)
+    row = page.get_by_role("grid", name="Your digit: input").locator(
+        '[role="gridcell"][data-i="3"]'
+    )
+    assert [row.nth(j).get_attribute("aria-label") for j in range(1, 7)] == ["16"] * 6
+    assert said(page).startswith("The network says: ")
+    assert page.locator(ERRORS).count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "train_cnn_trained", "phone")
+    context.close()
+
+
+def test_the_pad_paints_from_the_keyboard(browser, app_url):
+    context, page, _ = open_trained(browser, app_url, "desktop")
+    first = page.get_by_role("grid", name="Paint a digit").locator('[role="gridcell"]').first
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    page.get_by_text("The pad is blank").wait_for(state="detached", timeout=20_000)
+    wait_for_run(page)
+    cell = page.get_by_role("grid", name="Your digit: input").locator(
+        '[role="gridcell"][data-i="1"][data-j="1"]'
+    )
+    assert cell.get_attribute("aria-label") == "16"
+    assert page.locator(ERRORS).count() == 0
+    context.close()
