@@ -7,10 +7,10 @@ from cnn_core.examples import lecture_image
 from cnn_core.windows import windows
 from ui.course import end_of_lesson
 from ui.formulas import output_size_formula, sum_formula
-from ui.grids import Panel, panels_figure
 from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
-from ui.widgets import chart, examples, formula, setup_page
+from ui.maps import Map, show_maps
+from ui.widgets import examples, formula, setup_page
 
 KEY = "padding"
 MODES = ["valid (p = 0)", "same", "choose p"]
@@ -127,27 +127,19 @@ def lesson() -> None:
 
     st.header("How many windows see each pixel?")
     counts_p = usage_count(n, f, p)
+    # Static number grids (ui.maps): a Plotly chart here cost ~60 ms of every rerun.
+    maps = [Map(counts_p, f"Padding p = {p}", f"Windows per pixel, padding p = {p}", band=0)]
     if f <= n:
         counts = usage_count(n, f)
-        chart(
-            panels_figure(
-                [
-                    Panel(counts, kind="count", title="No padding"),
-                    Panel(counts_p, kind="count", title=f"Padding p = {p}"),
-                ]
-            ),
-            key=f"{KEY}_usage_chart",
-        )
+        maps.insert(0, Map(counts, "No padding", "Windows per pixel, no padding"))
+    show_maps(f"{KEY}_usage", maps, cell=34)
+    if f <= n:
         st.caption(
             f"No padding: corner {counts[0, 0]} window, centre up to {counts.max()}; edge "
             f"pixels count less. With p = {p}: corner {counts_p[0, 0]}, centre up to "
             f"{counts_p.max()}."
         )
     else:
-        chart(
-            panels_figure([Panel(counts_p, kind="count", title=f"Padding p = {p}")]),
-            key=f"{KEY}_usage_chart",
-        )
         st.info(f"Without padding a {f}×{f} filter does not fit a {n}×{n} image at all.")
 
 

@@ -29,6 +29,13 @@ function shown(grid, v) {
   return fmt(Math.round(v * scale) / scale + 0);
 }
 
+// The zero border's colour: the cell's own colour washed 55 % towards white, so the
+// text colour can be chosen against what is actually drawn.
+function washed(hex) {
+  const mix = [1, 3, 5].map((k) => Math.round(parseInt(hex.slice(k, k + 2), 16) * 0.45 + 255 * 0.55));
+  return `#${mix.map((c) => c.toString(16).padStart(2, "0")).join("")}`;
+}
+
 class GridView {
   constructor(host) {
     this.root = document.createElement("div");
@@ -179,6 +186,12 @@ class GridView {
       }
     }
     this.views = this.grids.map((g) => this.buildGrid(g));
+    // On a phone, bands go inputs, outputs, then filters: a finger on an output cell
+    // should see the window it lights on the input just above.
+    for (const [row, band] of this.bands) {
+      const roles = new Set(this.grids.filter((g) => g.row === row).map((g) => g.role));
+      band.dataset.kind = roles.has("input") ? "input" : roles.has("output") ? "output" : "filter";
+    }
     this.line = document.createElement("div");
     this.line.className = "lg-line";
     this.line.setAttribute("aria-live", "polite");
@@ -187,10 +200,15 @@ class GridView {
     this.panels.addEventListener("pointermove", (e) => this.onPointer(e));
     this.panels.addEventListener("pointerdown", (e) => {
       this.dragging = true;
+      // Keep the drag's events even if the pointer leaves the grids before it is released.
+      this.panels.setPointerCapture(e.pointerId);
       this.onPointer(e);
     });
     this.panels.addEventListener("pointerup", (e) => this.onRelease(e));
     this.panels.addEventListener("pointercancel", () => this.reset());
+    this.panels.addEventListener("lostpointercapture", () => {
+      this.dragging = false;
+    });
     this.panels.addEventListener("pointerleave", (e) => {
       if (e.pointerType === "mouse" && !this.dragging) this.reset();
     });
@@ -222,7 +240,9 @@ class GridView {
       for (let j = 0; j < cols; j++) {
         const cell = document.createElement("div");
         const v = g.values[i][j];
-        const color = g.colors[i][j];
+        const p = g.pad || 0;
+        const padding = p && (i < p || j < p || i >= rows - p || j >= cols - p);
+        const color = padding ? washed(g.colors[i][j]) : g.colors[i][j];
         cell.setAttribute("role", "gridcell");
         cell.dataset.i = String(i);
         cell.dataset.j = String(j);
@@ -234,8 +254,7 @@ class GridView {
         cell.style.gridRow = String(i + 1);
         cell.style.gridColumn = String(j + 1);
         cell.tabIndex = -1;
-        const p = g.pad || 0;
-        if (p && (i < p || j < p || i >= rows - p || j >= cols - p)) cell.classList.add("lg-pad");
+        if (padding) cell.classList.add("lg-pad");
         if (flags.has(`${i},${j}`)) cell.classList.add("lg-flag");
         if (marks.has(`${i},${j}`)) cell.classList.add("lg-mark");
         cell.addEventListener("keydown", (e) => this.onKey(e, g, i, j));

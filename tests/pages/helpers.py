@@ -109,3 +109,9 @@ def pinned_window(at: AppTest, key: str) -> tuple[int, int, int, int]:
     data = linked(at, key)
     _, i, j = data["pin"]
     return i * data["s"], j * data["s"], data["f"], data["f"]
+
+
+def static_maps(at: AppTest, key: str) -> dict[str, np.ndarray]:
+    """The grids of a ``ui.maps.show_maps`` with this key, by their screen-reader name."""
+    data = linked(at, key)
+    return {g["name"]: np.asarray(g["values"]) for b in data["bands"] for g in b["grids"]}

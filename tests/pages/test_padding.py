@@ -2,7 +2,15 @@ import numpy as np
 
 from cnn_core import box_filter, conv2d
 from cnn_core.examples import LECTURE_6X6
-from tests.pages.helpers import formulas, has, heatmaps, linked, linked_grids, open_page, texts
+from tests.pages.helpers import (
+    formulas,
+    has,
+    linked,
+    linked_grids,
+    open_page,
+    static_maps,
+    texts,
+)
 
 PAGE = "pages/padding.py"
 
@@ -19,7 +27,7 @@ def test_opens_on_same_padding_6x6_to_8x8_to_6x6():
 
 def test_usage_counts_corner_1_centre_9_and_padding_evens_them():
     at = open_page(PAGE)
-    valid, padded = heatmaps(at, "padding_usage_chart")
+    valid, padded = static_maps(at, "padding_usage").values()
     assert valid[0, 0] == 1 and valid[2, 2] == 9 and valid.shape == (6, 6)
     assert padded[0, 0] == 4 and padded[2, 2] == 9
     assert "No padding: corner 1 window, centre up to 9" in texts(at)
@@ -71,7 +79,7 @@ def test_a_filter_that_fits_only_with_padding_says_so():
     at.slider(key="padding_n").set_value(2).run()
     assert formulas(at)[0] == "2 + 2·1 − 3 + 1 = 2"
     assert "Without padding a 3×3 filter does not fit a 2×2 image at all." in texts(at)
-    assert len(heatmaps(at, "padding_usage_chart")) == 1
+    assert list(static_maps(at, "padding_usage")) == ["Windows per pixel, padding p = 1"]
 
 
 def test_a_pinned_cell_is_explained_as_the_sum_of_its_window():
