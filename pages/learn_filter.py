@@ -156,7 +156,7 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
     )
     t = int(shown[frame])
     g = gradient(x, target, run, t)
-    st.subheader(f"One weight's gradient, at step {t}")
+    st.header(f"One weight's gradient, at step {t}")
     st.markdown(
         "The loss is the mean of (output − target)² over the N output cells. Weight "
         "w(0, 0) multiplies the pixel at the top-left of each window, so its gradient adds "

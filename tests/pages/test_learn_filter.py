@@ -43,7 +43,7 @@ def test_the_gradient_of_w00_is_written_out_and_equals_a_hand_computation():
 def test_a_settled_step_moves_the_explanation():
     at = open_page(PAGE, learn_t=10)
     step = linked(at, "learn_grid")["frames"]["steps"][10]
-    assert any(f"at step {step}" in h.value for h in at.subheader)
+    assert any(f"at step {step}" in h.value for h in at.header)
 
 
 def test_too_large_a_learning_rate_stops_with_a_message_and_no_nan():
