@@ -1,5 +1,6 @@
 """Train a CNN: the lecture's network learns the 8×8 handwritten digits, in NumPy, in seconds."""
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,10 +74,14 @@ LINK = [
 ]
 
 
-def keep(settings: Settings):
+def keep(settings: Settings, kept: dict):
+    """Store a result in ``kept``, a dict this session already holds: after Stop, Streamlit
+    raises on every call, ``st.session_state`` included, so nothing here may call it."""
+    data = digits_data()
+
     def store(result: TrainResult, fresh: bool) -> None:
-        evaluation = evaluate(result.params, list(settings.layers))
-        st.session_state[f"{KEY}_run"] = Trained(settings, result, evaluation, fresh)
+        evaluation = evaluate(result.params, list(settings.layers), data)
+        kept["run"] = Trained(settings, result, evaluation, fresh)
 
     return store
 
@@ -226,23 +231,32 @@ b2.button(
 go_train = st.session_state.pop(f"_{KEY}_pressed_go", False)
 stop = st.session_state.pop(f"_{KEY}_pressed_stop", False)
 progress_slot, curves_slot = st.empty(), st.empty()
+kept = st.session_state.setdefault(f"{KEY}_kept", {})
+# After Stop, Streamlit starts the next run while the stopped one finishes its step and
+# stores what it learned (milliseconds): wait for it, so this run shows the stopped network.
+waited = time.monotonic()
+while kept.get("busy") and time.monotonic() - waited < 10:
+    time.sleep(0.05)
 if go_train:
     if refused:
         st.error("Cannot train: " + "; ".join(refused) + ".")
     else:
+        kept["busy"] = True
         try:
             train_shared(
                 settings,
                 drawer(progress_slot, curves_slot, settings.epochs),
-                keep(settings),
+                keep(settings, kept),
             )
         except ValueError as err:
             text = str(err).removeprefix("cannot train this network: ")
             st.error(f"Cannot train: {text}.")
-elif stop and f"{KEY}_run" not in st.session_state:
+        finally:
+            kept["busy"] = False
+elif stop and "run" not in kept:
     st.info("Nothing is training: press Train to start.")
 
-trained: Trained | None = st.session_state.get(f"{KEY}_run")
+trained: Trained | None = kept.get("run")
 if trained is not None:
     result, ev = trained.result, trained.evaluation
     progress_slot.empty()

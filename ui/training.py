@@ -95,6 +95,8 @@ def train_shared(settings: Settings, draw: Draw, keep: Keep) -> None:
     until it ends and keeps its result. When Streamlit ends the run under way (Stop, or
     any control touched while training), ``draw`` raises; training then stops after that
     step, ``keep`` gets the stopped result (not shared), and the interruption goes on.
+    From then on every Streamlit call (``st.session_state`` included) raises again, so
+    ``keep`` must only store into objects it already holds.
 
     Raises ValueError from ``cnn_core.train`` (a learning rate of 0, a network that
     cannot train on 8×8), before any step.
@@ -173,9 +175,11 @@ class Evaluation:
         return self.correct / len(self.predicted)
 
 
-def evaluate(params: list, layers: list[Layer]) -> Evaluation:
-    """Predict every test digit with ``predict_proba``; count and tabulate the answers."""
-    data = digits_data()
+def evaluate(params: list, layers: list[Layer], data: Data) -> Evaluation:
+    """Predict every test digit with ``predict_proba``; count and tabulate the answers.
+
+    Makes no Streamlit call, so it can run after Streamlit has begun to end the run.
+    """
     proba = predict_proba(params, data.x_test, layers)
     predicted = proba.argmax(axis=1)
     correct = int((predicted == data.test.labels).sum())

@@ -134,3 +134,26 @@ def test_the_pad_paints_from_the_keyboard(browser, app_url):
     assert cell.get_attribute("aria-label") == "16"
     assert page.locator(ERRORS).count() == 0
     context.close()
+
+
+def test_stop_ends_a_long_run_and_keeps_what_it_learned(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{app_url}/train_cnn?epochs=200&seed=5")
+    wait_for_run(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    # The progress bar's text moves while it trains, inside the click's run.
+    page.get_by_text(re.compile(r"^Step \d+ of 9000, epoch [1-9]\d* of 200 done")).wait_for(
+        timeout=60_000
+    )
+    # The page's Stop (Streamlit's header shows a Stop of its own while a run is under way).
+    main = page.get_by_test_id("stMainBlockContainer")
+    main.get_by_role("button", name="Stop", exact=True).click()
+    warning = page.get_by_text(re.compile(r"^Stopped after \d+ of 200 epochs"))
+    warning.wait_for(timeout=30_000)
+    wait_for_run(page)
+    done = int(warning.inner_text().split()[2])
+    assert 1 <= done < 200
+    assert page.get_by_text(re.compile(r"^Test accuracy: \d+\.\d %$")).count() == 1
+    assert page.locator(ERRORS).count() == 0
+    context.close()

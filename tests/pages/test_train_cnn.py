@@ -39,6 +39,11 @@ def train(at: AppTest) -> AppTest:
     return at
 
 
+def kept(at: AppTest):
+    """This session's trained network (``Trained``), or None."""
+    return at.session_state["train_kept"].get("run")
+
+
 def accuracy_line(at: AppTest) -> float:
     found = [m for e in at.markdown if (m := ACCURACY.search(e.value))]
     assert len(found) == 1, texts(at)
@@ -49,13 +54,13 @@ def test_before_training_no_line_pairs_accuracy_with_a_percentage():
     at = open_page(PAGE)
     assert not CLAIM.search(texts(at)), CLAIM.search(texts(at))
     assert "Test accuracy" not in texts(at)
-    assert "train_run" not in at.session_state
+    assert kept(at) is None
 
 
 def test_train_shows_the_test_accuracy_of_the_trained_network():
     at = train(open_page(PAGE))
     shown = accuracy_line(at)
-    params = at.session_state["train_run"].result.params
+    params = kept(at).result.params
     _, test = split_digits()
     proba = predict_proba(params, digit_inputs(test.images), DIGITS_NETWORK)
     want = 100 * float(np.mean(proba.argmax(axis=1) == test.labels))
@@ -67,23 +72,23 @@ def test_train_shows_the_test_accuracy_of_the_trained_network():
 def test_the_same_settings_train_once_and_a_new_seed_trains_its_own():
     first = train(open_page(PAGE))
     second = train(open_page(PAGE))
-    run1, run2 = first.session_state["train_run"], second.session_state["train_run"]
+    run1, run2 = kept(first), kept(second)
     assert run2.result is run1.result
     assert not run2.fresh
     third = open_page(PAGE)
     third.number_input(key="train_seed").set_value(7).run()
     train(third)
-    run3 = third.session_state["train_run"]
+    run3 = kept(third)
     assert run3.result is not run1.result
     assert run3.settings.seed == 7
 
 
 def test_moving_a_setting_never_retrains():
     at = train(open_page(PAGE))
-    result = at.session_state["train_run"].result
+    result = kept(at).result
     at.number_input(key="train_epochs").set_value(3).run()
     at.number_input(key="train_seed").set_value(11).run()
-    assert at.session_state["train_run"].result is result
+    assert kept(at).result is result
     assert "settings above have changed" in texts(at)
     assert accuracy_line(at) > 0  # the trained network stays on the page
 
@@ -92,7 +97,7 @@ def test_stop_with_nothing_training_says_so():
     at = open_page(PAGE)
     at.button(key="train_stop").click().run()
     assert "Nothing is training" in at.info[0].value
-    assert "train_run" not in at.session_state
+    assert kept(at) is None
 
 
 def test_a_painted_digit_gets_the_networks_prediction_and_a_blank_pad_a_message():
@@ -102,7 +107,7 @@ def test_a_painted_digit_gets_the_networks_prediction_and_a_blank_pad_a_message(
     digit = test.images[np.flatnonzero(test.labels == 3)[0]]
     at.session_state["train_painted"] = digit
     at.run()
-    params = at.session_state["train_run"].result.params
+    params = kept(at).result.params
     proba = predict_proba(params, digit_inputs(digit[None]), DIGITS_NETWORK)[0]
     best = int(proba.argmax())
     said = [m.value for m in at.markdown if m.value.startswith("**The network says:")]
@@ -118,7 +123,7 @@ def test_a_painted_digit_gets_the_networks_prediction_and_a_blank_pad_a_message(
 def test_a_learning_rate_train_refuses_gets_a_message(lr):
     at = train(open_link(lr=lr))
     assert at.error[0].value.startswith("Cannot train: learning rate must be > 0 and at most 10")
-    assert "train_run" not in at.session_state
+    assert kept(at) is None
     assert "nan" not in texts(at).lower()
 
 
@@ -136,7 +141,7 @@ def test_a_network_that_cannot_train_on_8x8_is_named_and_gets_no_code():
     assert "No code: cannot export to PyTorch: layer 1" in at.error[0].value
     train(at)
     assert any(e.value.startswith("Cannot train: layer 1 (CONV f=11") for e in at.error)
-    assert "train_run" not in at.session_state
+    assert kept(at) is None
 
 
 def test_a_network_without_softmax_10_cannot_train():
@@ -183,11 +188,11 @@ def test_the_code_parses_and_builds_a_model_with_describes_parameter_count():
 def test_after_training_filters_maps_probabilities_confusion_and_mistakes_are_shown():
     at = train(open_page(PAGE))
     grids = grids_by_name(at)
-    params = at.session_state["train_run"].result.params
+    params = kept(at).result.params
     np.testing.assert_allclose(grids["Filter 1"], np.round(params[0][0][:, :, 0, 0], 2))
     assert {f"Test digit 0: layer 1 map {k}" for k in range(1, 9)} <= set(grids)
     assert grids["Test digit 0: layer 2 map 1"].shape == (4, 4)
-    ev = at.session_state["train_run"].evaluation
+    ev = kept(at).evaluation
     assert ev.confusion.sum() == 360 and np.trace(ev.confusion) == ev.correct
     wrong = [name for name in grids if re.match(r"Test digit \d+: a \d, said \d", name)]
     assert len(wrong) == min(8, 360 - ev.correct)
