@@ -5,29 +5,23 @@ import streamlit as st
 from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
 from ui.course import end_of_lesson
-from ui.formulas import number, products_formula
-from ui.grids import display_peak, grid_figure, image_figure
-from ui.linked_grid import Grid, conv_terms, linked_grid
-from ui.links import Param, one_of, save_link, whole
-from ui.photo_probe import photo_probe
-from ui.widgets import (
-    EDGE_KINDS as EDGE_KIND_NAMES,
-)
-from ui.widgets import (
+from ui.display import chart, formula
+from ui.filter_picker import EDGE_KINDS as EDGE_KIND_NAMES
+from ui.filter_picker import (
     FILTER_CHOICES,
-    INPUT_CHOICES,
     MAX_CUSTOM_F,
     PickedFilter,
-    PickedInput,
-    chart,
-    examples,
     filter_picker,
-    formula,
-    input_picker,
     parse_weights,
-    setup_page,
     weights_text,
 )
+from ui.formulas import number, products_formula
+from ui.grids import display_peak, grid_figure, image_figure
+from ui.input_picker import INPUT_CHOICES, PickedInput, input_picker
+from ui.linked_grid import Grid, conv_terms, linked_grid
+from ui.links import Param, one_of, save_link, whole
+from ui.page import examples, setup_page
+from ui.photo_probe import photo_probe
 
 KEY = "edge"
 WORKING_SIZES = [256, 512, 1024]

@@ -8,9 +8,10 @@ import streamlit as st
 from PIL import Image
 
 from cnn_core import SOBEL_HORIZONTAL, SOBEL_VERTICAL, conv2d, downscale, load_image, to_gray
+from ui.input_picker import ASSETS, UPLOAD
 from ui.lessons import LESSONS, available_lessons
 from ui.links import save_link
-from ui.widgets import ASSETS, UPLOAD, setup_page
+from ui.page import setup_page
 
 PHOTO = "brick.png"
 EDGE_PAGE = "pages/edge_detection.py"

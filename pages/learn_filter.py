@@ -7,22 +7,21 @@ import streamlit as st
 
 from cnn_core import conv2d, fit_filter, safe_learning_rate
 from ui.course import end_of_lesson
+from ui.display import formula
+from ui.filter_picker import (
+    EDGE_KINDS,
+    FILTER_CHOICES,
+    MAX_CUSTOM_F,
+    filter_picker,
+    parse_weights,
+    weights_text,
+)
 from ui.formulas import number
+from ui.input_picker import INPUT_CHOICES, input_picker
 from ui.learning import frame_steps, gradient, gradient_formula, outputs
 from ui.linked_grid import Frames, Grid, linked_grid
 from ui.links import Param, flag, one_of, save_link, whole
-from ui.widgets import (
-    EDGE_KINDS,
-    FILTER_CHOICES,
-    INPUT_CHOICES,
-    MAX_CUSTOM_F,
-    filter_picker,
-    formula,
-    input_picker,
-    parse_weights,
-    setup_page,
-    weights_text,
-)
+from ui.page import setup_page
 
 KEY = "learn"
 STEPS = [50, 200, 500, 2000]

@@ -21,12 +21,13 @@ from cnn_core import (
 )
 from cnn_core.examples import LECTURE_RGB
 from ui.course import end_of_lesson
+from ui.display import chart, formula
 from ui.formulas import MINUS, number, products_formula
 from ui.grids import Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
 from ui.network_code import pytorch_code
 from ui.network_table import COLUMN_CONFIG, layers_table, read_layers
-from ui.widgets import chart, examples, formula, setup_page
+from ui.page import examples, setup_page
 
 KEY = "layer"
 PRESETS = {"The lecture's 39×39×3 network": LECTURE_NETWORK, "LeNet-5-like": LENET5_LIKE}

@@ -6,11 +6,12 @@ from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
 from cnn_core.examples import lecture_image
 from cnn_core.windows import windows
 from ui.course import end_of_lesson
+from ui.display import formula
 from ui.formulas import output_size_formula, sum_formula
 from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.maps import Map, show_maps
-from ui.widgets import examples, formula, setup_page
+from ui.page import examples, setup_page
 
 KEY = "padding"
 MODES = ["valid (p = 0)", "same", "choose p"]

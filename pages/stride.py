@@ -6,11 +6,12 @@ import streamlit as st
 from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
 from ui.course import end_of_lesson
+from ui.display import chart, formula
 from ui.formulas import number, output_size_formula
 from ui.grids import Box, grid_figure
 from ui.linked_grid import Grid, conv_terms, linked_grid
 from ui.links import Param, save_link, whole
-from ui.widgets import chart, examples, formula, setup_page
+from ui.page import examples, setup_page
 
 KEY = "stride"
 PRESETS = {

@@ -10,11 +10,13 @@ from cnn_core import DIGITS_NETWORK, TrainResult, describe, digit_inputs, forwar
 from cnn_core.train import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
 from ui.course import end_of_lesson
 from ui.digit_grids import activation_maps, digit_map, filter_maps, samples
+from ui.display import chart
 from ui.grids import grid_figure
 from ui.links import Param, save_link, whole
 from ui.maps import show_maps
 from ui.network_code import pytorch_code
 from ui.network_table import COLUMN_CONFIG, layers_table, network_text, parse_network, read_layers
+from ui.page import setup_page
 from ui.paint import paint_pad
 from ui.training import (
     Evaluation,
@@ -28,7 +30,6 @@ from ui.training import (
     probability_figure,
     train_shared,
 )
-from ui.widgets import chart, setup_page
 
 KEY = "train"
 INPUT = (8, 8, 1)
@@ -367,7 +368,7 @@ if trained is not None:
         else:
             predict_view(painted, trained, "Your digit", f"{KEY}_paint")
 else:
-    st.info("Press **Train**: the results, the learned filters and a pad to paint on follow.")
+    st.info("Press Train: the results, the learned filters and a pad to paint on follow.")
 
 st.header("The network as code")
 pytorch_code(INPUT, rows, heading=False)

@@ -6,10 +6,12 @@ import streamlit as st
 from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d, explain_cell, load_image, output_size
 from cnn_core.examples import LECTURE_RGB
 from ui.course import end_of_lesson
+from ui.display import formula
 from ui.formulas import output_size_formula, products_formula
+from ui.input_picker import ASSETS
 from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
-from ui.widgets import ASSETS, examples, formula, setup_page
+from ui.page import examples, setup_page
 
 KEY = "volumes"
 CHANNELS = ("red", "green", "blue")

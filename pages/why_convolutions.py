@@ -1,16 +1,16 @@
 """Why convolutions: a conv layer's parameters do not grow with the image; a dense one's do."""
 
-import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core import VERTICAL_EDGE, conv2d, conv_params, dense_params, dense_weights, output_size
 from cnn_core.examples import lecture_image
+from ui.bars import count_bars
 from ui.course import end_of_lesson
+from ui.display import chart, formula
 from ui.formulas import in_words
-from ui.grids import Box, Panel, panels_figure
+from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
-from ui.widgets import cell_click_handler, cell_picker, chart, examples, formula, setup_page
+from ui.page import examples, setup_page
 
 KEY = "why"
 SIZES = {"64×64×3": 64, "32×32×3": 32, "256×256×3": 256, "1000×1000×3": 1000}
@@ -104,22 +104,14 @@ st.caption(
     )
 )
 
-bars = go.Figure(
-    go.Bar(
-        x=["Fully connected", "Convolution"],
-        y=[dense, conv],
-        text=[grouped(dense), grouped(conv)],
-        textposition="outside",
-        marker_color=["#D55E00", "#0C7BDC"],
-        hovertemplate="%{x}: %{text}<extra></extra>",
-    )
-)
-bars.update_yaxes(type="log", title="parameters (log scale)", range=[0, np.log10(dense) + 1])
-bars.update_layout(height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10}, dragmode=False)
 chart(
-    bars,
+    count_bars(
+        ["Fully connected", "Convolution"],
+        {"parameters": [dense, conv]},
+        title="parameters (log scale)",
+        alt=f"Fully connected: {grouped(dense)} weights; convolution: {conv} parameters",
+    ),
     key=f"{KEY}_bars",
-    alt=f"Fully connected: {grouped(dense)} weights; convolution: {conv} parameters",
 )
 
 st.header("Sparse connections and parameter sharing")
@@ -128,24 +120,21 @@ st.write(
     "uses the same nine weights."
 )
 x = lecture_image(8)
-out_side = output_size(8, 3)
-i, j = cell_picker(KEY, out_side, out_side)
 out = conv2d(x, VERTICAL_EDGE)
-chart(
-    panels_figure(
-        [
-            Panel(x, kind="gray", title="Input 8×8", window=Box(i, j, 3, 3)),
-            Panel(
-                out,
-                kind="signed",
-                title=f"Output {out_side}×{out_side}",
-                window=Box(i, j),
-                clickable=True,
-            ),
-        ]
-    ),
-    key=f"{KEY}_chart",
-    on_select=cell_click_handler(KEY),
+i, j = pinned_cell(KEY, *out.shape)
+linked_grid(
+    f"{KEY}_grid",
+    [
+        Grid(x, "Input 8×8", kind="gray"),
+        Grid(VERTICAL_EDGE, "Filter 3×3, shared by every cell", role="filter", name="Filter"),
+        Grid(out, f"Output {out.shape[0]}×{out.shape[1]}", role="output", name="Output cell"),
+    ],
+    f=3,
+    terms={0: conv_terms(x, VERTICAL_EDGE)},
+    pin=(0, i, j),
+    on_pin=pin_to(KEY),
+    hint="Point at an output cell: only the nine pixels under its window light up, and the "
+    "same nine weights serve every cell. Point at a pixel to see which cells read it.",
 )
 st.caption(
     f"Output cell ({i}, {j}) reads {3 * 3} of the {x.size} input pixels. A dense unit would "

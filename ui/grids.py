@@ -203,7 +203,7 @@ class _FigureCache:
 
     A classroom on one link asks for the same figures thirty times; building one costs
     ~20 ms of Plotly validation. Callers must not change a figure they get: copy it
-    with ``go.Figure(fig)`` first (``ui.widgets.chart`` does, for presentation mode).
+    with ``go.Figure(fig)`` first (``ui.display.chart`` does, for presentation mode).
     """
 
     def __init__(self, size: int) -> None:
@@ -313,7 +313,7 @@ def _build_panels(panels: list[Panel], height: int | None) -> go.Figure:
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
     )
-    # The text alternative travels with the figure (ui.widgets.chart reads it).
+    # The text alternative travels with the figure (ui.display.chart reads it).
     fig.update_layout(meta={"alt": "; ".join(grid_text(p.title or "Grid", p.z) for p in panels)})
     return fig
 

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 from cnn_core import HORIZONTAL_EDGE, box_filter, conv2d
 from cnn_core.examples import CHECKER, lecture_image
 from tests.pages.helpers import APP, formulas, linked, linked_grids, texts
+from ui.input_picker import MAX_UPLOAD_MB
 from ui.links import verbatim
-from ui.widgets import MAX_UPLOAD_MB
 
 ROOT = Path(__file__).resolve().parents[2]
 

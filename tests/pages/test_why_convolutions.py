@@ -2,7 +2,7 @@ import numpy as np
 
 from cnn_core import VERTICAL_EDGE, conv2d
 from cnn_core.examples import lecture_image
-from tests.pages.helpers import figure, formulas, grid, open_page, texts, window
+from tests.pages.helpers import figure, formulas, linked_grids, open_page, pinned_window, texts
 
 PAGE = "pages/why_convolutions.py"
 
@@ -42,14 +42,10 @@ def test_the_conv_count_does_not_follow_the_image_size():
 
 
 def test_an_output_cell_depends_only_on_its_window():
-    at = open_page(PAGE)
-    at.slider(key="why_i").set_value(2).run()
-    at.slider(key="why_j").set_value(4).run()
-    z = grid(at, "why_chart")
-    np.testing.assert_array_equal(z, lecture_image(8))
-    data = figure(at, "why_chart")["data"]
-    out = [t for t in data if t["type"] == "heatmap"][1]
-    assert out["xaxis"] == "x2"
-    assert window(at, "why_chart") == (2, 4, 3, 3)
+    at = open_page(PAGE, why_i=2, why_j=4)
+    grids = linked_grids(at, "why_grid")
+    np.testing.assert_array_equal(grids["Input 8×8"], lecture_image(8))
+    np.testing.assert_array_equal(grids["Filter 3×3, shared by every cell"], VERTICAL_EDGE)
+    np.testing.assert_array_equal(grids["Output 6×6"], conv2d(lecture_image(8), VERTICAL_EDGE))
+    assert pinned_window(at, "why_grid") == (2, 4, 3, 3)
     assert "Output cell (2, 4) reads 9 of the 64 input pixels" in texts(at)
-    assert conv2d(lecture_image(8), VERTICAL_EDGE).shape == (6, 6)

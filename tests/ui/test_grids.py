@@ -110,7 +110,7 @@ def test_grid_figures_carry_their_text_alternative():
 def test_a_chart_without_a_text_alternative_is_refused():
     import pytest
 
-    from ui.widgets import chart
+    from ui.display import chart
 
     with pytest.raises(ValueError, match="needs a text alternative"):
         chart(go.Figure(go.Bar(x=[1], y=[2])), "bars")

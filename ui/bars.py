@@ -1,0 +1,46 @@
+"""Bar charts of counts on a log scale: weights against parameters, activations per layer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+COLORS = ("#0C7BDC", "#D55E00")  # blue and vermillion (Okabe–Ito): safe for colour blindness
+
+
+def count_bars(
+    labels: Sequence[str], series: Mapping[str, Sequence[int]], *, title: str, alt: str
+) -> go.Figure:
+    """One bar per label and series, on a log axis (counts span many powers of ten).
+
+    ``series`` maps a name to one count per label; each bar carries its count as text.
+    ``alt`` is the chart's text alternative (read by ``ui.display.chart``).
+    """
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=name,
+                x=list(labels),
+                y=[max(int(v), 0) for v in values],
+                text=[f"{int(v):,}" for v in values],
+                textposition="outside",
+                marker_color=color,
+                hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
+            )
+            for (name, values), color in zip(series.items(), COLORS, strict=False)
+        ]
+    )
+    top = max((max(v) for v in series.values() if len(v)), default=1)
+    fig.update_yaxes(type="log", title=title, range=[0, np.log10(max(top, 1)) + 1])
+    fig.update_layout(
+        barmode="group",
+        height=380,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.12},
+        showlegend=len(series) > 1,
+        dragmode=False,
+        meta={"alt": alt},
+    )
+    return fig
