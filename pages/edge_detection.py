@@ -16,12 +16,13 @@ from ui.filter_picker import (
     weights_text,
 )
 from ui.formulas import number, products_formula
-from ui.grids import display_peak, grid_figure, image_figure
+from ui.grids import Panel, panels_figure
 from ui.input_picker import INPUT_CHOICES, PickedInput, input_picker
 from ui.linked_grid import Grid, conv_terms, linked_grid
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
 from ui.photo_probe import photo_probe
+from ui.photos import display_peak, image_figure
 
 KEY = "edge"
 WORKING_SIZES = [256, 512, 1024]
@@ -108,7 +109,7 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
             help="Draw the same input with the filter turned upside down and left to right.",
         ):
             chart(
-                grid_figure(conv2d(x, w[::-1, ::-1]), kind="signed", title="Filter flipped"),
+                panels_figure([Panel(conv2d(x, w[::-1, ::-1]), title="Filter flipped")]),
                 key=f"{KEY}_flipped_chart",
             )
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core import (
@@ -20,6 +19,7 @@ from cnn_core import (
     resolve_padding,
 )
 from cnn_core.examples import LECTURE_RGB
+from ui.bars import count_bars
 from ui.course import end_of_lesson
 from ui.display import chart, formula
 from ui.formulas import MINUS, number, products_formula
@@ -269,36 +269,16 @@ if bad:
         "their reason is on their row."
     )
 good = [r for r in rows if not r.error]
-fig = go.Figure(
-    [
-        go.Bar(
-            name="activation size",
-            x=[r.layer.label() for r in good],
-            y=[r.activations for r in good],
-            marker_color="#0C7BDC",
-        ),
-        go.Bar(
-            name="parameters",
-            x=[r.layer.label() for r in good],
-            y=[max(r.params, 0) for r in good],
-            marker_color="#D55E00",
-        ),
-    ]
-)
-fig.update_yaxes(type="log", title="count (log scale)")
-fig.update_layout(
-    barmode="group",
-    height=380,
-    margin={"l": 10, "r": 10, "t": 30, "b": 10},
-    legend={"orientation": "h", "y": 1.1},
-    dragmode=False,
-)
 chart(
-    fig,
-    key=f"{KEY}_bars",
-    alt="; ".join(
-        f"{r.layer.label()}: {r.activations} activations, {r.params} parameters" for r in good
+    count_bars(
+        [r.layer.label() for r in good],
+        {"activation size": [r.activations for r in good], "parameters": [r.params for r in good]},
+        title="count (log scale)",
+        alt="; ".join(
+            f"{r.layer.label()}: {r.activations} activations, {r.params} parameters" for r in good
+        ),
     ),
+    key=f"{KEY}_bars",
 )
 if good:
     st.caption(network_words(int(n_H * n_W * n_c0), good))

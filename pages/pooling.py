@@ -20,11 +20,11 @@ from cnn_core.examples import LECTURE_RGB, POOL_AVERAGE_4X4, POOL_MAX_4X4
 from ui.course import end_of_lesson
 from ui.display import chart, formula
 from ui.formulas import MINUS, number
-from ui.grids import image_figure
 from ui.input_picker import ASSETS
 from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell, pool_view
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
+from ui.photos import image_figure
 
 KEY = "pool"
 MODES = {"max": "Max pooling", "average": "Average pooling"}

@@ -8,7 +8,7 @@ from cnn_core.examples import lecture_image
 from ui.course import end_of_lesson
 from ui.display import chart, formula
 from ui.formulas import number, output_size_formula
-from ui.grids import Box, grid_figure
+from ui.grids import Box, Panel, panels_figure
 from ui.linked_grid import Grid, conv_terms, linked_grid
 from ui.links import Param, save_link, whole
 from ui.page import examples, setup_page
@@ -137,11 +137,15 @@ def lesson() -> None:
     missed = len(never)
     st.header("Which pixels does the stride never reach?")
     chart(
-        grid_figure(
-            counts,
-            kind="count",
-            flags=[Box(i - p, j - p) for i, j in never],
-            title=f"Windows using each pixel of the {n}×{n} image",
+        panels_figure(
+            [
+                Panel(
+                    counts,
+                    kind="count",
+                    flags=tuple(Box(i - p, j - p) for i, j in never),
+                    title=f"Windows using each pixel of the {n}×{n} image",
+                )
+            ]
         ),
         key=f"{KEY}_usage_chart",
     )

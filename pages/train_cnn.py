@@ -11,7 +11,7 @@ from cnn_core.train import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_E
 from ui.course import end_of_lesson
 from ui.digit_grids import activation_maps, digit_map, filter_maps, samples
 from ui.display import chart
-from ui.grids import grid_figure
+from ui.grids import Panel, panels_figure
 from ui.links import Param, save_link, whole
 from ui.maps import show_maps
 from ui.network_code import pytorch_code
@@ -321,7 +321,7 @@ if trained is not None:
     predict_view(image, trained, f"Test digit {index}", f"{KEY}_test")
 
     st.subheader("The confusion matrix")
-    fig = grid_figure(ev.confusion, kind="count", title="")
+    fig = panels_figure([Panel(ev.confusion, kind="count")])
     fig.update_xaxes(title="predicted digit", showticklabels=True, tickvals=list(range(10)))
     fig.update_yaxes(title="true digit", showticklabels=True, tickvals=list(range(10)))
     chart(fig, key=f"{KEY}_confusion")

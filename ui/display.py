@@ -9,9 +9,9 @@ PRESENT_SCALE = 1.3
 """Presentation mode multiplies figure text by this: numbers read from the back row."""
 
 
-def chart(fig, key: str, *, alt: str | None = None, on_select=None) -> None:
+def chart(fig, key: str, *, alt: str | None = None) -> None:
     """Show a figure the ConvLab way: no Plotly toolbar, a text alternative, big in
-    presentation mode; clicks reach ``on_select``.
+    presentation mode.
 
     ``alt`` carries the figure's key numbers for a screen reader; figures from
     ``ui.grids`` bring their own (every grid's numbers), others must pass one.
@@ -26,8 +26,7 @@ def chart(fig, key: str, *, alt: str | None = None, on_select=None) -> None:
                 trace.textfont.size = round(trace.textfont.size * PRESENT_SCALE)
         fig.update_annotations(font_size=22)
         fig.update_layout(title_font_size=24)
-    options = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False}, alt=alt, **options)
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False}, alt=alt)
 
 
 def formula(text: str, *, label: str = "") -> None:

@@ -25,7 +25,7 @@ import streamlit as st
 
 from cnn_core import pool2d
 from cnn_core.windows import pool_winners, windows
-from ui.grids import cell_colors
+from ui.colors import cell_colors
 
 HERE = Path(__file__).resolve().parent
 FORMULAS = ("products", "sum", "max", "average")

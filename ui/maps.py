@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from ui.colors import cell_colors
 from ui.formulas import number
-from ui.grids import cell_colors
 
 HERE = Path(__file__).resolve().parent
 

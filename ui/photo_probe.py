@@ -17,7 +17,8 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import relu
-from ui.grids import SIGNED_LUT, display_peak
+from ui.colors import SIGNED_LUT
+from ui.photos import display_peak
 
 HERE = Path(__file__).resolve().parent
 VIEWS = ("signed", "magnitude", "relu")

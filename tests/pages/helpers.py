@@ -9,8 +9,6 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from ui.grids import WINDOW_COLOR
-
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
@@ -42,20 +40,6 @@ def _decode(value) -> np.ndarray:
 def grid(at: AppTest, key: str) -> np.ndarray:
     """The z values of the heatmap in the chart with this key."""
     return _decode(figure(at, key)["data"][0]["z"])
-
-
-def window(at: AppTest, key: str, panel: int = 1) -> tuple[int, int, int, int] | None:
-    """(top, left, height, width) of the amber outline in a panel (1 = leftmost), or None."""
-    axis = "x" if panel == 1 else f"x{panel}"
-    for trace in figure(at, key)["data"]:
-        if trace.get("name") == "window" and trace.get("xaxis", "x") == axis:
-            assert trace["line"]["color"] == WINDOW_COLOR
-            xs, ys = _decode(trace["x"]), _decode(trace["y"])
-            xs = [v for v in xs if v is not None]
-            ys = [v for v in ys if v is not None]
-            top, left = round(min(ys) + 0.5), round(min(xs) + 0.5)
-            return top, left, round(max(ys) - min(ys)), round(max(xs) - min(xs))
-    return None
 
 
 def formulas(at: AppTest) -> list[str]:

@@ -4,18 +4,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from cnn_core.examples import LECTURE_6X6
-from ui.grids import (
-    MAX_TEXT_CELLS,
-    SIGNED_SCALE,
-    WINDOW_COLOR,
-    Box,
-    Panel,
-    display_peak,
-    grid_figure,
-    image_figure,
-    panels_figure,
-    to_display,
-)
+from ui.colors import SIGNED_SCALE
+from ui.grids import MAX_TEXT_CELLS, WINDOW_COLOR, Box, Panel, panels_figure
+from ui.photos import display_peak, image_figure, to_display
+
+
+def one(z, **panel) -> go.Figure:
+    """A figure of one grid."""
+    return panels_figure([Panel(np.asarray(z), **panel)])
 
 
 def heat(fig: go.Figure, k: int = 0) -> dict:
@@ -23,7 +19,7 @@ def heat(fig: go.Figure, k: int = 0) -> dict:
 
 
 def test_small_grids_carry_their_numbers_with_a_real_minus():
-    fig = grid_figure(np.array([[-5, 0], [3, 12]]), kind="signed")
+    fig = one(np.array([[-5, 0], [3, 12]]), kind="signed")
     h = heat(fig)
     assert h["text"] == [["−5", "0"], ["3", "12"]]
     assert h["texttemplate"] == "%{text}"
@@ -33,12 +29,12 @@ def test_small_grids_carry_their_numbers_with_a_real_minus():
 
 def test_large_grids_have_no_cell_text():
     side = int(np.sqrt(MAX_TEXT_CELLS)) + 1
-    h = heat(grid_figure(np.zeros((side, side)), kind="count"))
+    h = heat(one(np.zeros((side, side)), kind="count"))
     assert "text" not in h and "texttemplate" not in h
 
 
 def test_window_outline_is_drawn_around_the_right_cells():
-    fig = grid_figure(LECTURE_6X6, kind="gray", window=Box(1, 2, 3, 3))
+    fig = one(LECTURE_6X6, kind="gray", window=Box(1, 2, 3, 3))
     outline = next(t for t in fig.data if t.name == "window")
     assert outline.line.color == WINDOW_COLOR
     xs = [v for v in outline.x if v is not None]
@@ -47,17 +43,11 @@ def test_window_outline_is_drawn_around_the_right_cells():
 
 
 def test_padding_is_washed_and_dashed():
-    fig = grid_figure(np.zeros((8, 8)), kind="gray", pad=1)
+    fig = one(np.zeros((8, 8)), kind="gray", pad=1)
     names = [t.name for t in fig.data]
     assert "padding" in names and "image edge" in names
     edge = next(t for t in fig.data if t.name == "image edge")
     assert edge.line.dash == "dash"
-
-
-def test_clickable_grids_have_one_invisible_marker_per_cell():
-    fig = grid_figure(np.zeros((4, 5)), clickable=True)
-    cells = next(t for t in fig.data if t.name == "cells")
-    assert len(cells.x) == 20 and cells.marker.opacity == 0
 
 
 def test_panels_share_one_figure_with_equal_cells():
@@ -70,9 +60,9 @@ def test_panels_share_one_figure_with_equal_cells():
 
 
 def test_figures_are_built_once_and_shared():
-    a = grid_figure(LECTURE_6X6, kind="gray", window=Box(0, 0, 3, 3))
-    b = grid_figure(LECTURE_6X6.copy(), kind="gray", window=Box(0, 0, 3, 3))
-    c = grid_figure(LECTURE_6X6, kind="gray", window=Box(0, 1, 3, 3))
+    a = one(LECTURE_6X6, kind="gray", window=Box(0, 0, 3, 3))
+    b = one(LECTURE_6X6.copy(), kind="gray", window=Box(0, 0, 3, 3))
+    c = one(LECTURE_6X6, kind="gray", window=Box(0, 1, 3, 3))
     assert a is b and a is not c
 
 

@@ -1,0 +1,63 @@
+"""Colour rules for grids and pictures: diverging around 0 for signed values, grey, blue counts."""
+
+from __future__ import annotations
+
+import numpy as np
+from plotly.colors import sample_colorscale
+
+SIGNED_SCALE = "RdBu_r"  # blue negative, white 0, red positive; safe for red-green CVD
+GRAY_SCALE = [[0.0, "#3a3a3a"], [1.0, "#f7f7f7"]]
+"""Grey for number grids, short of black and white so that black or white text reads on
+every cell (contrast ≥ 4.5:1 at the switch-over grey)."""
+COUNT_SCALE = "Blues"
+
+
+def color_range(z: np.ndarray, kind: str, zrange: tuple[float, float] | None) -> dict:
+    """Plotly's ``zmin``, ``zmax`` and ``colorscale`` for a grid of this kind."""
+    if zrange is not None:
+        lo, hi = zrange
+    elif kind == "signed":
+        hi = float(np.abs(z).max()) or 1.0
+        lo = -hi
+    elif kind == "gray":
+        lo, hi = 0.0, max(255.0, float(z.max()))
+        if z.max() <= 10 and z.min() >= 0:  # small lecture numbers: use their own range
+            hi = max(float(z.max()), 1.0)
+    else:
+        lo, hi = 0.0, max(float(z.max()), 1.0)
+    scale = {"signed": SIGNED_SCALE, "gray": GRAY_SCALE, "count": COUNT_SCALE}[kind]
+    return {"zmin": lo, "zmax": hi, "colorscale": scale}
+
+
+def _lut(scale: str, n: int = 256) -> np.ndarray:
+    """``(n, 3)`` uint8 colours sampled evenly from a Plotly colour scale."""
+    colors = sample_colorscale(scale, np.linspace(0, 1, n), colortype="tuple")
+    return np.clip(np.round(np.array(colors) * 255), 0, 255).astype(np.uint8)
+
+
+SIGNED_LUT = _lut(SIGNED_SCALE)
+_CELL_LUTS = {"signed": SIGNED_LUT, "gray": _lut(GRAY_SCALE), "count": _lut(COUNT_SCALE)}
+
+
+def cell_colors(z: np.ndarray, kind: str, zrange: tuple[float, float] | None = None) -> list:
+    """Each cell's colour as ``"#rrggbb"``, by the same rules as the Plotly grids.
+
+    ``kind`` and ``zrange`` as in ``Panel``: signed values diverge from white at 0, images
+    are grey, counts blue. The linked grid (``ui.linked_grid``) paints its cells with these.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    rng = color_range(z, kind, zrange)
+    lo, hi = rng["zmin"], rng["zmax"]
+    if kind == "signed":  # zmid = 0: each side of 0 spans half the scale
+        half = max(abs(lo), abs(hi)) or 1.0
+        t = 0.5 + z / (2 * half)
+    else:
+        t = (z - lo) / ((hi - lo) or 1.0)
+    rgb = _CELL_LUTS[kind][np.round(np.clip(t, 0, 1) * 255).astype(np.intp)]
+    return [[f"#{r:02x}{g:02x}{b:02x}" for r, g, b in row] for row in rgb.tolist()]
+
+
+def symmetric_range(*grids: np.ndarray) -> tuple[float, float]:
+    """(−m, m), m the largest |value| of the grids: one signed scale for grids compared."""
+    peak = max(float(np.abs(np.asarray(g)).max()) for g in grids)
+    return -(peak or 1.0), peak or 1.0

@@ -1,0 +1,65 @@
+"""Photos and edge maps as pictures: one PNG per figure, colours that keep faint edges visible."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.colors import SIGNED_LUT
+from ui.formulas import grid_text
+
+
+def to_display(img: np.ndarray, kind: str) -> np.ndarray:
+    """Map a photo or an edge map to uint8 pixels a browser can show as an image.
+
+    ``"gray"``: values in [0, 255] as they are; ``"magnitude"``: ``|z|`` scaled so the
+    strongest edge is white; ``"signed"``: the diverging scale, 0 white, ± the
+    strongest edge at the ends; ``"relu"``: ``z`` with its negatives already zeroed.
+    """
+    img = np.asarray(img, dtype=np.float32)
+    if kind == "gray":
+        return np.clip(np.round(img), 0, 255).astype(np.uint8)
+    peak = display_peak(img)
+    if kind in ("magnitude", "relu"):
+        return np.round(np.clip(np.abs(img) * (255.0 / peak), 0, 255)).astype(np.uint8)
+    index = np.round((img / peak + 1.0) * 127.5).astype(np.intp)
+    return SIGNED_LUT[np.clip(index, 0, 255)]
+
+
+def display_peak(z: np.ndarray) -> float:
+    """The |value| drawn at full colour: the 99.5th percentile of |z|, not the maximum.
+
+    A photo's few strongest edges would otherwise wash every other edge out to white;
+    the top 0.5 % are drawn at full colour instead.
+    """
+    magnitude = np.abs(z)
+    return float(np.percentile(magnitude, 99.5)) or float(magnitude.max()) or 1.0
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def image_figure(img: np.ndarray, *, kind: str = "gray", title: str = "") -> go.Figure:
+    """A photo or edge map as one PNG image; shared like ``panels_figure``'s figures."""
+    return _build_image(np.asarray(img), kind, title)
+
+
+def _build_image(img: np.ndarray, kind: str, title: str) -> go.Figure:
+    """A photo or edge map drawn as one PNG image (fast), not a heatmap of cells.
+
+    The height follows the image's aspect ratio for a column about 420 px wide (two
+    columns on a laptop, one on a phone), so little space is left blank.
+    """
+    fig = px.imshow(to_display(img, kind), binary_string=True, title=title or None)
+    n_H, n_W = np.shape(img)[:2]
+    fig.update_layout(
+        height=int(np.clip(420 * n_H / n_W + (44 if title else 4), 180, 640)),
+        margin={"l": 0, "r": 0, "t": 44 if title else 4, "b": 0},
+        title={"x": 0.5, "xanchor": "center", "font": {"size": 18}},
+        dragmode=False,
+    )
+    fig.update_xaxes(showticklabels=False, ticks="", showgrid=False)
+    fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, constraintoward="top")
+    fig.update_traces(hovertemplate="row %{y}, column %{x}<extra></extra>")
+    fig.update_layout(meta={"alt": grid_text(title or "Image", img)})
+    return fig
