@@ -17,6 +17,8 @@ from cnn_core.filters import (
     SOBEL_VERTICAL,
     VERTICAL_EDGE,
     box_filter,
+    filter_bank,
+    on_channels,
     rotated_edge,
 )
 from cnn_core.images import (
@@ -87,6 +89,7 @@ __all__ = [
     "downscale_factor",
     "explain_cell",
     "explain_pool",
+    "filter_bank",
     "fit_filter",
     "forward",
     "image_size",
@@ -94,6 +97,7 @@ __all__ = [
     "load_digits",
     "load_image",
     "loss_and_gradients",
+    "on_channels",
     "output_size",
     "pad",
     "pool2d",

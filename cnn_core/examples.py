@@ -38,6 +38,19 @@ LECTURE_RGB = np.stack([LECTURE_6X6, LECTURE_6X6.T, LECTURE_6X6[::-1]], axis=2)
 ConvLab's is the lecture's 6×6 as red, its transpose as green, upside down as blue."""
 
 
+CHANNEL_NAMES = ("red", "green", "blue")
+"""The channels of an RGB volume, in order (channel 0 is red)."""
+
+
+def random_integers(seed: int, shape: tuple[int, ...], low: int = 0, high: int = 10) -> np.ndarray:
+    """Whole numbers from low to high − 1, the same for the same seed: a "random" example.
+
+    >>> random_integers(6, (2, 3)).shape
+    (2, 3)
+    """
+    return np.random.default_rng(seed).integers(low, high, shape)
+
+
 def lecture_image(n: int) -> np.ndarray:
     """The lecture's 6×6 numbers, tiled or cropped to n×n (exactly ``LECTURE_6X6`` at n = 6)."""
     n = check_int("input size n", n, 1)

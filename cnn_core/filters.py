@@ -82,3 +82,41 @@ def rotated_edge(theta_deg: float, kind: str = "sobel") -> np.ndarray:
     c, s = (0.0 if abs(v) < 1e-12 else v for v in (np.cos(theta), np.sin(theta)))
     # Rounding removes the last-bit residue of cos·a + sin·b where the terms cancel.
     return np.round(gx * c + gy * s, 12) + 0.0
+
+
+def on_channels(kernel: np.ndarray, n_c: int, *, only: int | None = None) -> np.ndarray:
+    """An f×f filter made into one for an n_c-channel volume: ``(f, f, n_c)``.
+
+    The same slice on every channel, or, with ``only=c``, on channel c alone (zeros on
+    the others: the filter sees nothing of them).
+
+    Examples
+    --------
+    >>> on_channels(VERTICAL_EDGE, 3).shape
+    (3, 3, 3)
+    >>> on_channels(VERTICAL_EDGE, 3, only=0)[:, :, 1].any()
+    np.False_
+    """
+    kernel = np.asarray(kernel)
+    n_c = check_int("channels n_c", n_c, 1)
+    if only is None:
+        return np.repeat(kernel[:, :, None], n_c, axis=2)
+    if not 0 <= only < n_c:
+        raise ValueError(f"channel {only} does not exist in a {n_c}-channel volume")
+    out = np.zeros((*kernel.shape, n_c), dtype=kernel.dtype)
+    out[:, :, only] = kernel
+    return out
+
+
+def filter_bank(*filters: np.ndarray) -> np.ndarray:
+    """Filters ``(f, f, n_c)`` stacked into a layer's weights ``(f, f, n_c, n_f)``.
+
+    Examples
+    --------
+    >>> filter_bank(on_channels(VERTICAL_EDGE, 3), on_channels(HORIZONTAL_EDGE, 3)).shape
+    (3, 3, 3, 2)
+    """
+    shapes = {np.shape(w) for w in filters}
+    if len(shapes) != 1:
+        raise ValueError(f"filters in one layer must have one shape, got {sorted(shapes)}")
+    return np.stack(filters, axis=3)

@@ -16,9 +16,10 @@ from ui.filter_picker import (
     weights_text,
 )
 from ui.formulas import number, products_formula
+from ui.grid_views import conv_terms
 from ui.grids import Panel, panels_figure
 from ui.input_picker import INPUT_CHOICES, PickedInput, input_picker
-from ui.linked_grid import Grid, conv_terms, linked_grid
+from ui.linked_grid import Grid, linked_grid
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
 from ui.photo_probe import photo_probe

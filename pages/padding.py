@@ -8,7 +8,8 @@ from cnn_core.windows import windows
 from ui.course import end_of_lesson
 from ui.display import formula
 from ui.formulas import output_size_formula, sum_formula
-from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
+from ui.grid_views import conv_terms
+from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.maps import Map, show_maps
 from ui.page import examples, setup_page

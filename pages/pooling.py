@@ -8,20 +8,23 @@ from cnn_core import (
     Layer,
     conv2d,
     describe,
-    downscale,
     explain_pool,
-    load_image,
-    output_size,
     pool2d,
     relu,
-    to_gray,
 )
-from cnn_core.examples import LECTURE_RGB, POOL_AVERAGE_4X4, POOL_MAX_4X4
+from cnn_core.examples import (
+    CHANNEL_NAMES,
+    LECTURE_RGB,
+    POOL_AVERAGE_4X4,
+    POOL_MAX_4X4,
+    random_integers,
+)
 from ui.course import end_of_lesson
 from ui.display import chart, formula
-from ui.formulas import MINUS, number
-from ui.input_picker import ASSETS
-from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell, pool_view
+from ui.formulas import pool_formula, pool_size_formula
+from ui.grid_views import pool_view, pooled_volume_grids
+from ui.input_picker import bundled_gray
+from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
 from ui.photos import image_figure
@@ -37,13 +40,13 @@ INPUT_NAMES = {
 LECTURE_X = {INPUTS[0]: POOL_MAX_4X4, INPUTS[1]: POOL_AVERAGE_4X4}
 # The one cell where the lecture's two 4×4 inputs differ.
 DIFF = tuple(int(v) for v in np.argwhere(POOL_MAX_4X4 != POOL_AVERAGE_4X4)[0])
-CHANNELS = ("red", "green", "blue")
+RANDOM_SIDES = {INPUTS[2]: 6, INPUTS[3]: 8}
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
 def photo_stages(f: int, s: int, mode: str) -> dict[str, np.ndarray]:
     """camera.png at 256 px through conv (vertical edge) → ReLU → pool."""
-    gray = downscale(to_gray(load_image((ASSETS / "camera.png").read_bytes())), 256)
+    gray = bundled_gray("camera.png", 256)
     z = conv2d(gray, VERTICAL_EDGE)
     a = relu(z)
     return {"input": gray, "conv": z, "relu": a, "pool": pool2d(a, f, stride=s, mode=mode)}
@@ -133,8 +136,8 @@ def lesson() -> None:
             "mode's input; choose either by name above."
         )
     else:
-        side = 6 if "6×6" in choice else 8
-        x = np.random.default_rng(side).integers(0, 10, (side, side))
+        side = RANDOM_SIDES[choice]
+        x = random_integers(side, (side, side))
 
     try:
         out, extra = pool_view(x, f, stride=s, mode=mode)
@@ -169,25 +172,14 @@ def lesson() -> None:
         + ". Click to pin it.",
     )
     cell = explain_pool(x, f, i, j, stride=s, mode=mode)
-    values = ", ".join(number(v) for v in cell.window.ravel())
+    formula(pool_formula(cell), label=f"Output ({i}, {j}) =")
     if mode == "max":
         r, q = cell.winner
-        formula(f"max({values}) = {number(cell.value)}", label=f"Output ({i}, {j}) =")
         st.caption(
             f"The winner (blue dot) sits at row {cell.top + r}, column {cell.left + q} of the "
             "input."
         )
-    else:
-        formula(
-            f"({' + '.join(number(v) for v in cell.window.ravel())}) / {cell.window.size} = "
-            f"{number(cell.value)}",
-            label=f"Output ({i}, {j}) =",
-        )
-    n_H = x.shape[0]
-    formula(
-        f"⌊({n_H} {MINUS} {f})/{s}⌋ + 1 = {output_size(n_H, f, 0, s)}",
-        label="Output size ⌊(n_H − f)/s⌋ + 1 =",
-    )
+    formula(pool_size_formula(x.shape[0], f, s), label="Output size ⌊(n_H − f)/s⌋ + 1 =")
     st.success(
         f"Parameters to learn: {params}. The window f = {f} and stride s = {s} are "
         "hyperparameters you choose; nothing in a pooling layer is learned. The usual "
@@ -203,22 +195,7 @@ def each_channel(f: int, s: int, mode: str) -> None:
     """The lecture's RGB volume pooled channel by channel, linked like the 4×4."""
     st.header("Each channel on its own")
     channels = [pool_view(LECTURE_RGB[..., k], f, stride=s, mode=mode) for k in range(3)]
-    grids = [
-        Grid(LECTURE_RGB[..., k], f"Input, {CHANNELS[k]}", kind="count", channel=k)
-        for k in range(3)
-    ]
-    grids += [
-        Grid(
-            pooled,
-            f"Pooled, {CHANNELS[k]}",
-            role="output",
-            kind="count",
-            group=k,
-            name=f"Pooled {CHANNELS[k]}, cell",
-            row=1,
-        )
-        for k, (pooled, _) in enumerate(channels)
-    ]
+    grids = pooled_volume_grids(LECTURE_RGB, [p for p, _ in channels], CHANNEL_NAMES)
     linked_grid(
         f"{KEY}_volume_grid",
         grids,

@@ -8,8 +8,9 @@ from cnn_core.examples import lecture_image
 from ui.course import end_of_lesson
 from ui.display import chart, formula
 from ui.formulas import number, output_size_formula
+from ui.grid_views import conv_terms
 from ui.grids import Box, Panel, panels_figure
-from ui.linked_grid import Grid, conv_terms, linked_grid
+from ui.linked_grid import Grid, linked_grid
 from ui.links import Param, save_link, whole
 from ui.page import examples, setup_page
 

@@ -3,18 +3,26 @@
 import numpy as np
 import streamlit as st
 
-from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d, explain_cell, load_image, output_size
-from cnn_core.examples import LECTURE_RGB
+from cnn_core import (
+    HORIZONTAL_EDGE,
+    VERTICAL_EDGE,
+    conv2d,
+    explain_cell,
+    filter_bank,
+    on_channels,
+    output_size,
+)
+from cnn_core.examples import CHANNEL_NAMES, LECTURE_RGB, random_integers
 from ui.course import end_of_lesson
 from ui.display import formula
 from ui.formulas import output_size_formula, products_formula
-from ui.input_picker import ASSETS
-from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
+from ui.grid_views import conv_terms, volume_grids
+from ui.input_picker import photo_crop
+from ui.linked_grid import linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
 
 KEY = "volumes"
-CHANNELS = ("red", "green", "blue")
 INPUTS = ["Lecture RGB 6×6×3", "Random integers 6×6×3", "Crop of a photo (cat)"]
 # The link keeps the values above; the page says where the first one comes from.
 INPUT_NAMES = {INPUTS[0]: "Made from the lecture's 6×6 (6×6×3)"}
@@ -24,13 +32,6 @@ FILTER_BANKS = {
     "Vertical edge, red channel only": "v_red",
     "Random integers": "random",
 }
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def cat_crop(top: int, left: int) -> np.ndarray:
-    """A 6×6×3 crop of the cat photo at 1/4 size, as whole numbers 0–255."""
-    rgb = load_image((ASSETS / "cat.jpg").read_bytes())[::4, ::4]
-    return np.round(rgb[top : top + 6, left : left + 6]).astype(np.int64)
 
 
 def pick_input() -> np.ndarray:
@@ -56,7 +57,7 @@ def pick_input() -> np.ndarray:
             key=f"{KEY}_seed",
             help="Each seed gives other random whole numbers 0 to 9 (and other filters).",
         )
-        return np.random.default_rng(int(seed)).integers(0, 10, (6, 6, 3))
+        return random_integers(int(seed), (6, 6, 3))
     c1, c2 = st.columns(2)
     top = c1.slider(
         "Crop row", 0, 69, 30, key=f"{KEY}_crop_top", help="Top row of the 6×6 crop (from 0)."
@@ -69,25 +70,19 @@ def pick_input() -> np.ndarray:
         key=f"{KEY}_crop_left",
         help="Left column of the 6×6 crop (from 0).",
     )
-    return cat_crop(top, left)
+    return photo_crop("cat.jpg", top, left)
 
 
-def filter_bank(kind: str, n_c: int) -> np.ndarray:
-    """``(3, 3, n_c, n_f)``: the chosen filters, each repeated or placed per channel."""
-
-    def all_channels(k):
-        return np.repeat(k[:, :, None], n_c, axis=2)
-
+def chosen_filters(kind: str, n_c: int) -> np.ndarray:
+    """``(3, 3, n_c, n_f)``: the chosen filters, each on every channel or on one."""
     if kind == "vh":
-        return np.stack([all_channels(VERTICAL_EDGE), all_channels(HORIZONTAL_EDGE)], axis=3)
+        return filter_bank(on_channels(VERTICAL_EDGE, n_c), on_channels(HORIZONTAL_EDGE, n_c))
     if kind == "v":
-        return all_channels(VERTICAL_EDGE)[..., None]
+        return filter_bank(on_channels(VERTICAL_EDGE, n_c))
     if kind == "v_red":
-        red = np.zeros((3, 3, n_c), dtype=np.int64)
-        red[:, :, 0] = VERTICAL_EDGE
-        return red[..., None]
-    seed = st.session_state.get(f"{KEY}_seed", 0)
-    return np.random.default_rng(int(seed) + 1).integers(-2, 3, (3, 3, n_c, 2))
+        return filter_bank(on_channels(VERTICAL_EDGE, n_c, only=0))
+    seed = int(st.session_state.get(f"{KEY}_seed", 0))
+    return random_integers(seed + 1, (3, 3, n_c, 2), low=-2, high=3)
 
 
 LINK = [
@@ -136,7 +131,7 @@ def lesson() -> None:
             key=f"{KEY}_filters",
             help="The 3×3×3 filters: each has one 3×3 slice per input channel.",
         )
-    w = filter_bank(FILTER_BANKS[bank_label], x.shape[2])
+    w = chosen_filters(FILTER_BANKS[bank_label], x.shape[2])
     out = conv2d(x, w)
     n_H, n_W, n_f = out.shape
     f, n_c = w.shape[0], w.shape[2]
@@ -153,35 +148,7 @@ def lesson() -> None:
     k = min(int(st.session_state.get(f"{KEY}_k", 0)), n_f - 1)
     st.session_state[f"{KEY}_k"] = k
     save_link(KEY, LINK)
-    grids = [
-        Grid(
-            x[..., c], f"Input, {CHANNELS[c]}", kind="gray", channel=c, name=f"Input {CHANNELS[c]}"
-        )
-        for c in range(n_c)
-    ]
-    grids += [
-        Grid(
-            w[..., c, m],
-            f"Filter {m}, {CHANNELS[c]}",
-            role="filter",
-            channel=c,
-            group=m,
-            row=1 + m,
-        )
-        for m in range(n_f)
-        for c in range(n_c)
-    ]
-    grids += [
-        Grid(
-            out[..., m],
-            f"Output channel {m}",
-            role="output",
-            group=m,
-            name=f"Output channel {m}, cell",
-            row=1 + n_f,
-        )
-        for m in range(n_f)
-    ]
+    grids = volume_grids(x, w, out, CHANNEL_NAMES)
     linked_grid(
         f"{KEY}_grid",
         grids,

@@ -8,7 +8,8 @@ from ui.bars import count_bars
 from ui.course import end_of_lesson
 from ui.display import chart, formula
 from ui.formulas import in_words
-from ui.linked_grid import Grid, conv_terms, linked_grid, pin_to, pinned_cell
+from ui.grid_views import conv_terms
+from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
 

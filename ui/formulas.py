@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_core import CellExplanation, output_size
+from cnn_core import CellExplanation, PoolExplanation, output_size
 
 MINUS = "−"
 
@@ -63,6 +63,19 @@ def products_formula(cell: CellExplanation) -> str:
 def sum_formula(window: np.ndarray, total: float) -> str:
     """A window's sum, column by column like ``products_formula``: ``0 + 3 + 1 + … = 9``."""
     return " + ".join(factor(v) for v in np.asarray(window).T.ravel()) + f" = {number(total)}"
+
+
+def pool_formula(cell: PoolExplanation) -> str:
+    """``max(1, 3, 2, 9) = 9`` or ``(1 + 3 + 2 + 9) / 4 = 3.75``: a pooled cell's working."""
+    values = [number(v) for v in np.asarray(cell.window).ravel()]
+    if cell.winner is not None:
+        return f"max({', '.join(values)}) = {number(cell.value)}"
+    return f"({' + '.join(values)}) / {len(values)} = {number(cell.value)}"
+
+
+def pool_size_formula(n: int, f: int, s: int) -> str:
+    """``⌊(4 − 2)/2⌋ + 1 = 2``: a pooled side, from ``cnn_core.output_size`` with p = 0."""
+    return f"⌊({n} {MINUS} {f})/{s}⌋ + 1 = {output_size(n, f, 0, s)}"
 
 
 def in_words(v: float) -> str:

@@ -23,8 +23,6 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from cnn_core import pool2d
-from cnn_core.windows import pool_winners, windows
 from ui.colors import cell_colors
 
 HERE = Path(__file__).resolve().parent
@@ -138,41 +136,6 @@ class Frames:
             "pin": self.pin,
             "ms": self.ms,
         }
-
-
-def conv_terms(
-    x: np.ndarray, w: np.ndarray, *, stride: int = 1, padding: int | str = 0
-) -> np.ndarray:
-    """Each output cell's (input, weight) pairs, column by column as the notes write them.
-
-    ``x`` is ``(n_H, n_W)`` or ``(n_H, n_W, n_c)``, ``w`` one filter ``(f, f[, n_c])``.
-    Returns ``(n_H', n_W', f·f·n_c, 2)``: channel by channel, then column, then row, the
-    order of ``ui.formulas.products_formula``.
-    """
-    w = np.asarray(w)
-    win = windows(x, w.shape[0], stride=stride, padding=padding)
-    if win.ndim == 4:
-        win, w = win[..., None], w[..., None]
-    # (n_H', n_W', row, col, channel) → (n_H', n_W', channel, col, row)
-    ordered = win.transpose(0, 1, 4, 3, 2).reshape(*win.shape[:2], -1)
-    weights = np.broadcast_to(w.transpose(2, 1, 0).reshape(-1), ordered.shape)
-    pairs = np.stack(np.broadcast_arrays(ordered, weights), axis=-1)
-    return pairs.astype(np.result_type(ordered, weights))
-
-
-def pool_terms(x: np.ndarray, f: int, *, stride: int) -> np.ndarray:
-    """Each pooled cell's window values in row-major order: ``(n_H', n_W', f·f)``."""
-    win = windows(x, f, stride=stride)
-    return win.reshape(*win.shape[:2], f * f)
-
-
-def pool_view(x: np.ndarray, f: int, *, stride: int, mode: str) -> tuple[np.ndarray, dict]:
-    """The pooled output of one channel and what the linked grid needs to explain it."""
-    out = pool2d(x, f, stride=stride, mode=mode)
-    extra = {"terms": pool_terms(x, f, stride=stride)}
-    if mode == "max":
-        extra["winners"] = pool_winners(x, f, stride=stride)
-    return out, extra
 
 
 def linked_grid(

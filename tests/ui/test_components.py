@@ -12,7 +12,8 @@ from cnn_core import VERTICAL_EDGE, conv2d, explain_cell, explain_pool
 from cnn_core.examples import LECTURE_6X6
 from ui.colors import SIGNED_LUT, cell_colors
 from ui.formulas import number, products_formula
-from ui.linked_grid import Grid, conv_terms, linked_grid, pool_terms
+from ui.grid_views import conv_terms, pool_terms
+from ui.linked_grid import Grid, linked_grid
 from ui.photo_probe import decode, encode
 
 UI = Path(__file__).resolve().parents[2] / "ui"
