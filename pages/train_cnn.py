@@ -1,15 +1,14 @@
 """Train a CNN: the lecture's network learns the 8×8 handwritten digits, in NumPy, in seconds."""
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
-from cnn_core import DIGITS_NETWORK, TrainResult, describe, digit_inputs, forward
+from cnn_core import DIGITS_NETWORK, describe
 from cnn_core.train import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
 from ui.course import end_of_lesson
-from ui.digit_grids import activation_maps, digit_map, filter_maps, samples
+from ui.digit_grids import digit_map, filter_maps, samples
 from ui.display import chart
 from ui.grids import Panel, panels_figure
 from ui.links import Param, save_link, whole
@@ -17,17 +16,18 @@ from ui.maps import show_maps
 from ui.network_code import pytorch_code
 from ui.network_table import COLUMN_CONFIG, layers_table, network_text, parse_network, read_layers
 from ui.page import setup_page
-from ui.paint import paint_pad
+from ui.paint import paint_pad, parse_pixels, pixels_text
 from ui.training import (
-    Evaluation,
     Settings,
+    Trained,
     curves_alt,
     curves_figure,
     decimal,
     digits_data,
-    evaluate,
+    drawer,
+    keep,
     percent,
-    probability_figure,
+    predict_view,
     train_shared,
 )
 
@@ -36,32 +36,6 @@ INPUT = (8, 8, 1)
 MAX_LR_INPUT = 1e6
 N_TEST = 360
 BLANK = np.zeros((8, 8), dtype=np.uint8)
-
-
-@dataclass(frozen=True, eq=False)
-class Trained:
-    """This session's last run: kept so a rerun (painting, picking a digit) never retrains."""
-
-    settings: Settings
-    result: TrainResult
-    evaluation: Evaluation
-    fresh: bool
-    """This session trained it (else another session with the same settings had)."""
-
-
-def pixels_text(pixels: np.ndarray) -> str:
-    """A painted digit for the link: 64 base-17 characters, 0–9 then a–g for 10–16."""
-    return "".join(np.base_repr(int(v), 17).lower() for v in np.asarray(pixels).ravel())
-
-
-def parse_pixels(text: str) -> np.ndarray:
-    if len(text) != 64:
-        raise ValueError("not 64 cells of 0–g")
-    try:
-        values = [int(c, 17) for c in text]
-    except ValueError:
-        raise ValueError("not 64 cells of 0–g") from None
-    return np.array(values, dtype=np.uint8).reshape(8, 8)
 
 
 LINK = [
@@ -75,56 +49,8 @@ LINK = [
 ]
 
 
-def keep(settings: Settings, kept: dict):
-    """Store a result in ``kept``, a dict this session already holds: after Stop, Streamlit
-    raises on every call, ``st.session_state`` included, so nothing here may call it."""
-    data = digits_data()
-
-    def store(result: TrainResult, fresh: bool) -> None:
-        evaluation = evaluate(result.params, list(settings.layers), data)
-        kept["run"] = Trained(settings, result, evaluation, fresh)
-
-    return store
-
-
-def drawer(progress_slot, curves_slot, epochs: int):
-    drawn = [-1]
-
-    def draw(step: int, total: int, history: list) -> None:
-        epoch = history[-1].epoch if history else 0
-        loss = f": loss {history[-1].train_loss:.3f}" if history else ""
-        progress_slot.progress(
-            min(step / max(total, 1), 1.0),
-            text=f"Step {step} of {total}, epoch {epoch} of {epochs} done{loss}",
-        )
-        if len(history) != drawn[0]:
-            drawn[0] = len(history)
-            with curves_slot:
-                chart(
-                    curves_figure(history, epochs),
-                    key=f"{KEY}_live_{len(history)}",
-                    alt=curves_alt(history),
-                )
-
-    return draw
-
-
 def press(button: str) -> None:
     st.session_state[f"_{KEY}_pressed_{button}"] = True
-
-
-def predict_view(image: np.ndarray, trained: Trained, prefix: str, key: str) -> None:
-    """What the network does with one digit: its maps layer by layer and its probabilities."""
-    layers = list(trained.settings.layers)
-    _, acts = forward(trained.result.params, digit_inputs(image[None]), layers, keep=True)
-    proba = acts[-1][0]
-    best = int(np.argmax(proba))
-    st.markdown(f"**The network says: {best}** (probability {percent(proba[best])})")
-    fig, alt = probability_figure(proba)
-    chart(fig, key=f"{key}_proba", alt=alt)
-    maps, titles = activation_maps(image, acts, layers, prefix)
-    st.caption("Activations, layer by layer, after each layer's ReLU:")
-    show_maps(f"{key}_maps", maps, titles=titles)
 
 
 setup_page(KEY, LINK)
@@ -246,7 +172,7 @@ if go_train:
         try:
             train_shared(
                 settings,
-                drawer(progress_slot, curves_slot, settings.epochs),
+                drawer(KEY, progress_slot, curves_slot, settings.epochs),
                 keep(settings, kept),
             )
         except ValueError as err:

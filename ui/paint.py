@@ -63,3 +63,19 @@ def paint_pad(key: str, pixels: np.ndarray, on_paint: Callable[[np.ndarray], Non
         on_pixels_change=committed,
         width="stretch",
     )
+
+
+def pixels_text(pixels: np.ndarray) -> str:
+    """A painted digit for the link: 64 base-17 characters, 0–9 then a–g for 10–16."""
+    return "".join(np.base_repr(int(v), 17).lower() for v in np.asarray(pixels).ravel())
+
+
+def parse_pixels(text: str) -> np.ndarray:
+    """The inverse of ``pixels_text``; raises ValueError for anything else."""
+    if len(text) != 64:
+        raise ValueError("not 64 cells of 0–g")
+    try:
+        values = [int(c, 17) for c in text]
+    except ValueError:
+        raise ValueError("not 64 cells of 0–g") from None
+    return np.array(values, dtype=np.uint8).reshape(8, 8)

@@ -24,10 +24,14 @@ from cnn_core import (
     TrainResult,
     confusion_matrix,
     digit_inputs,
+    forward,
     predict_proba,
     split_digits,
     train,
 )
+from ui.digit_grids import activation_maps
+from ui.display import chart
+from ui.maps import show_maps
 from ui.network_table import network_text
 
 
@@ -279,3 +283,63 @@ def decimal(lo: float, hi: float) -> Callable[[str], float]:
         return value
 
     return parse
+
+
+@dataclass(frozen=True, eq=False)
+class Trained:
+    """This session's last run: kept so a rerun (painting, picking a digit) never retrains."""
+
+    settings: Settings
+    result: TrainResult
+    evaluation: Evaluation
+    fresh: bool
+    """This session trained it (else another session with the same settings had)."""
+
+
+def keep(settings: Settings, kept: dict):
+    """Store a result in ``kept``, a dict this session already holds: after Stop, Streamlit
+    raises on every call, ``st.session_state`` included, so nothing here may call it."""
+    data = digits_data()
+
+    def store(result: TrainResult, fresh: bool) -> None:
+        evaluation = evaluate(result.params, list(settings.layers), data)
+        kept["run"] = Trained(settings, result, evaluation, fresh)
+
+    return store
+
+
+def drawer(key: str, progress_slot, curves_slot, epochs: int):
+    """Draw a run's progress bar and live curves into two placeholders."""
+    drawn = [-1]
+
+    def draw(step: int, total: int, history: list) -> None:
+        epoch = history[-1].epoch if history else 0
+        loss = f": loss {history[-1].train_loss:.3f}" if history else ""
+        progress_slot.progress(
+            min(step / max(total, 1), 1.0),
+            text=f"Step {step} of {total}, epoch {epoch} of {epochs} done{loss}",
+        )
+        if len(history) != drawn[0]:
+            drawn[0] = len(history)
+            with curves_slot:
+                chart(
+                    curves_figure(history, epochs),
+                    key=f"{key}_live_{len(history)}",
+                    alt=curves_alt(history),
+                )
+
+    return draw
+
+
+def predict_view(image: np.ndarray, trained: Trained, prefix: str, key: str) -> None:
+    """What the network does with one digit: its maps layer by layer and its probabilities."""
+    layers = list(trained.settings.layers)
+    _, acts = forward(trained.result.params, digit_inputs(image[None]), layers, keep=True)
+    proba = acts[-1][0]
+    best = int(np.argmax(proba))
+    st.markdown(f"**The network says: {best}** (probability {percent(proba[best])})")
+    fig, alt = probability_figure(proba)
+    chart(fig, key=f"{key}_proba", alt=alt)
+    maps, titles = activation_maps(image, acts, layers, prefix)
+    st.caption("Activations, layer by layer, after each layer's ReLU:")
+    show_maps(f"{key}_maps", maps, titles=titles)
