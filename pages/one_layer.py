@@ -1,7 +1,6 @@
 """One layer of a CNN: convolve, add a bias per filter, apply ReLU, stack; count parameters."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cnn_core import (
@@ -9,66 +8,34 @@ from cnn_core import (
     LECTURE_NETWORK,
     LENET5_LIKE,
     VERTICAL_EDGE,
-    Layer,
-    Row,
     conv2d,
     conv_params,
-    describe,
     explain_cell,
+    filter_bank,
+    on_channels,
     relu,
-    resolve_padding,
 )
 from cnn_core.examples import LECTURE_RGB
 from ui.bars import count_bars
+from ui.colors import symmetric_range
 from ui.course import end_of_lesson
 from ui.display import chart, formula
-from ui.formulas import MINUS, number, products_formula
+from ui.formulas import number, products_formula
 from ui.grids import Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
 from ui.network_code import pytorch_code
-from ui.network_table import COLUMN_CONFIG, layers_table, read_layers
+from ui.network_table import (
+    COLUMN_CONFIG,
+    describe_rows,
+    layers_table,
+    network_words,
+    read_layers,
+    summary_table,
+)
 from ui.page import examples, setup_page
 
 KEY = "layer"
 PRESETS = {"The lecture's 39×39×3 network": LECTURE_NETWORK, "LeNet-5-like": LENET5_LIKE}
-
-
-def size_formula(layer: Layer, before: tuple[int, ...] | None, index: int) -> str:
-    """The row's size in the per-layer notation, with its numbers."""
-    if before is None:
-        return ""
-    if layer.kind == "flatten":
-        return f"{'·'.join(map(str, before))} = {int(np.prod(before)):,}"
-    if layer.kind not in ("conv", "pool") or len(before) != 3:
-        return ""
-    n, f, s = before[0], layer.f, layer.s
-    if layer.kind == "pool":
-        return f"n_H[{index}] = ⌊({n} {MINUS} {f})/{s}⌋ + 1 = {(n - f) // s + 1}"
-    p = resolve_padding(layer.p, f)
-    return f"n_H[{index}] = ⌊({n} + 2·{p} {MINUS} {f})/{s}⌋ + 1 = {(n + 2 * p - f) // s + 1}"
-
-
-def network_words(input_size: int, good: list[Row]) -> str:
-    """What the rows show, computed from the rows (no claim that holds for one network only)."""
-    most_act = max(good, key=lambda r: r.activations)
-    most_par = max(good, key=lambda r: r.params)
-    total = sum(r.params for r in good)
-    share = f"{most_par.params / total:.0%}" if total else "0%"
-    act = (
-        f"the largest activation is after {most_act.layer.label()} "
-        f"({most_act.activations:,} numbers)"
-        if most_act.activations > input_size
-        else f"no layer's activation is larger than the input's {input_size:,}"
-    )
-    return (
-        f"Activations: the input holds {input_size:,} numbers, the last layer "
-        f"{good[-1].activations:,}; {act}. Parameters: {most_par.layer.label()} has the most, "
-        f"{most_par.params:,} of the {total:,} ({share})."
-    )
-
-
-def shape_text(shape: tuple[int, ...] | None) -> str:
-    return "—" if shape is None else "×".join(str(v) for v in shape)
 
 
 LINK = [
@@ -101,7 +68,7 @@ examples(
 
 st.header("On a small input")
 x = LECTURE_RGB
-w = np.stack([np.repeat(k[:, :, None], 3, axis=2) for k in (VERTICAL_EDGE, HORIZONTAL_EDGE)], 3)
+w = filter_bank(on_channels(VERTICAL_EDGE, 3), on_channels(HORIZONTAL_EDGE, 3))
 c1, c2 = st.columns(2)
 b0 = c1.slider(
     "Bias b₀ (vertical-edge filter)",
@@ -127,9 +94,7 @@ st.caption(
     "all three channels. ReLU(z) = max(0, z): 0 for z ≤ 0, z for z > 0."
 )
 # z and ReLU(z) of one filter share a colour range, so what ReLU zeroes is plain to see.
-ranges = [
-    (-float(np.abs(z[..., k]).max() or 1), float(np.abs(z[..., k]).max() or 1)) for k in (0, 1)
-]
+ranges = [symmetric_range(z[..., k]) for k in (0, 1)]
 # One chart per filter, side by side on a laptop, one under the other on a phone.
 for column, k, b in zip(st.columns(2), (0, 1), (b0, b1), strict=True):
     with column:
@@ -243,22 +208,8 @@ edited = st.data_editor(
     column_config=COLUMN_CONFIG,
 )
 parsed = read_layers(edited)
-described = iter(describe((int(n_H), int(n_W), int(n_c0)), [la for la, why in parsed if not why]))
-rows = [Row(la, None, 0, 0, f"skipped: {why}") if why else next(described) for la, why in parsed]
-sizes, before = [], (int(n_H), int(n_W), int(n_c0))
-for number_l, r in enumerate(rows, start=1):
-    sizes.append(size_formula(r.layer, before, number_l) if r.shape else "")
-    before = r.shape or before
-summary = pd.DataFrame(
-    {
-        "layer": ["INPUT"] + [r.layer.label() for r in rows],
-        "output shape": [f"{n_H}×{n_W}×{n_c0}"] + [shape_text(r.shape) for r in rows],
-        "size, with its numbers": ["", *sizes],
-        "activation size": [int(n_H * n_W * n_c0)] + [r.activations for r in rows],
-        "parameters": [0] + [r.params for r in rows],
-        "note": [""] + [r.error for r in rows],
-    }
-)
+rows = describe_rows((int(n_H), int(n_W), int(n_c0)), parsed)
+summary = summary_table((int(n_H), int(n_W), int(n_c0)), rows)
 st.dataframe(summary, hide_index=True, key=f"{KEY}_summary")
 total = sum(r.params for r in rows)
 formula(f"{total:,} parameters to learn", label="Total:")

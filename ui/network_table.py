@@ -6,11 +6,13 @@ blank-cell rules, and a row refused with its reason rather than a value silently
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from cnn_core import Layer
+from cnn_core import POOL_MODES, Layer, Row, describe, output_size, resolve_padding
 from cnn_core.network import LAYER_KINDS
+from ui.formulas import MINUS
 
 COLUMNS = ["layer", "f", "s", "p", "filters / units", "pool mode"]
 
@@ -20,7 +22,7 @@ COLUMN_CONFIG = {
     "s": st.column_config.NumberColumn("s", min_value=1, step=1),
     "p": st.column_config.TextColumn("p", help='a whole number or "same"'),
     "filters / units": st.column_config.NumberColumn("filters / units", min_value=1, step=1),
-    "pool mode": st.column_config.SelectboxColumn("pool mode", options=["max", "average"]),
+    "pool mode": st.column_config.SelectboxColumn("pool mode", options=list(POOL_MODES)),
 }
 """``st.data_editor``'s ``column_config`` for ``layers_table``."""
 
@@ -116,7 +118,7 @@ def parse_network(text: str) -> list[Layer]:
                 p = args[2] if args[2] == "same" else int(args[2])
                 layer = Layer("conv", f=int(args[0]), s=int(args[1]), p=p, n=int(args[3]))
             elif kind == "pool":
-                if args[2] not in ("max", "average"):
+                if args[2] not in POOL_MODES:
                     raise ValueError
                 layer = Layer("pool", f=int(args[0]), s=int(args[1]), mode=args[2])
             elif kind == "flatten":
@@ -129,3 +131,68 @@ def parse_network(text: str) -> list[Layer]:
             raise ValueError("a layer with more than 4,096 of something")
         layers.append(layer)
     return layers
+
+
+def layer_size_formula(layer: Layer, before: tuple[int, ...] | None, index: int) -> str:
+    """The row's size in the per-layer notation, with its numbers."""
+    if before is None:
+        return ""
+    if layer.kind == "flatten":
+        return f"{'·'.join(map(str, before))} = {int(np.prod(before)):,}"
+    if layer.kind not in ("conv", "pool") or len(before) != 3:
+        return ""
+    n, f, s = before[0], layer.f, layer.s
+    if layer.kind == "pool":
+        return f"n_H[{index}] = ⌊({n} {MINUS} {f})/{s}⌋ + 1 = {output_size(n, f, 0, s)}"
+    p = resolve_padding(layer.p, f)
+    return f"n_H[{index}] = ⌊({n} + 2·{p} {MINUS} {f})/{s}⌋ + 1 = {output_size(n, f, p, s)}"
+
+
+def network_words(input_size: int, good: list[Row]) -> str:
+    """What the rows show, computed from the rows (no claim that holds for one network only)."""
+    most_act = max(good, key=lambda r: r.activations)
+    most_par = max(good, key=lambda r: r.params)
+    total = sum(r.params for r in good)
+    share = f"{most_par.params / total:.0%}" if total else "0%"
+    act = (
+        f"the largest activation is after {most_act.layer.label()} "
+        f"({most_act.activations:,} numbers)"
+        if most_act.activations > input_size
+        else f"no layer's activation is larger than the input's {input_size:,}"
+    )
+    return (
+        f"Activations: the input holds {input_size:,} numbers, the last layer "
+        f"{good[-1].activations:,}; {act}. Parameters: {most_par.layer.label()} has the most, "
+        f"{most_par.params:,} of the {total:,} ({share})."
+    )
+
+
+def shape_text(shape: tuple[int, ...] | None) -> str:
+    return "—" if shape is None else "×".join(str(v) for v in shape)
+
+
+def describe_rows(input_shape: tuple[int, int, int], parsed: list[tuple[Layer, str]]) -> list[Row]:
+    """``describe``'s rows for the table's layers; a row the table could not read keeps why."""
+    described = iter(describe(input_shape, [layer for layer, why in parsed if not why]))
+    return [
+        Row(layer, None, 0, 0, f"skipped: {why}") if why else next(described)
+        for layer, why in parsed
+    ]
+
+
+def summary_table(input_shape: tuple[int, int, int], rows: list[Row]) -> pd.DataFrame:
+    """One line per layer: label, output shape, its size formula, activations, parameters."""
+    sizes, before = [], input_shape
+    for index, r in enumerate(rows, start=1):
+        sizes.append(layer_size_formula(r.layer, before, index) if r.shape else "")
+        before = r.shape or before
+    return pd.DataFrame(
+        {
+            "layer": ["INPUT"] + [r.layer.label() for r in rows],
+            "output shape": [shape_text(input_shape)] + [shape_text(r.shape) for r in rows],
+            "size, with its numbers": ["", *sizes],
+            "activation size": [int(np.prod(input_shape))] + [r.activations for r in rows],
+            "parameters": [0] + [r.params for r in rows],
+            "note": [""] + [r.error for r in rows],
+        }
+    )
