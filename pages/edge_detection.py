@@ -6,8 +6,8 @@ from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
 from ui.course import end_of_lesson
 from ui.display import chart, formula
-from ui.filter_picker import EDGE_KINDS as EDGE_KIND_NAMES
 from ui.filter_picker import (
+    EDGE_FAMILIES,
     FILTER_CHOICES,
     MAX_CUSTOM_F,
     PickedFilter,
@@ -77,7 +77,7 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
     linked_grid(
         f"{KEY}_grid",
         [
-            Grid(x, f"Input {x.shape[0]}×{x.shape[1]}", kind="gray"),
+            Grid(x, f"Input {x.shape[0]}×{x.shape[1]}", scale="gray"),
             Grid(w, f"Filter {f}×{f}", role="filter", name="Filter"),
             Grid(out, f"Output {out.shape[0]}×{out.shape[1]}", role="output", name="Output cell"),
         ],
@@ -149,8 +149,8 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
     try:
         maps = {
             filt.label: conv2d(gray, filt.kernel),
-            "Vertical edges": conv2d(gray, EDGE_KINDS[filt.kind][0]),
-            "Horizontal edges": conv2d(gray, EDGE_KINDS[filt.kind][1]),
+            "Vertical edges": conv2d(gray, EDGE_KINDS[filt.family][0]),
+            "Horizontal edges": conv2d(gray, EDGE_KINDS[filt.family][1]),
         }
     except ValueError as err:
         st.error(f"This filter cannot slide over this image: {err}.")
@@ -177,7 +177,7 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
     for column, name in zip(st.columns(2), ("Vertical edges", "Horizontal edges"), strict=True):
         with column:
             chart(
-                image_figure(maps[name], kind=view, title=name),
+                image_figure(maps[name], scale=view, title=name),
                 key=f"{KEY}_{name.split()[0].lower()}_chart",
             )
     st.caption(filt.sign)
@@ -194,7 +194,7 @@ LINK = [
     Param("input", INPUT_CHOICES[0], one_of(INPUT_CHOICES)),
     Param("filter", FILTER_CHOICES[0], one_of(FILTER_CHOICES)),
     Param("theta", 45, every_fifth),
-    Param("kind", next(iter(EDGE_KIND_NAMES)), one_of(list(EDGE_KIND_NAMES))),
+    Param("kind", next(iter(EDGE_FAMILIES)), one_of(list(EDGE_FAMILIES))),
     Param("custom_f", 3, whole(1, MAX_CUSTOM_F)),
     Param("w", None, parse_weights),
     Param("i", 0, whole(0, 40)),

@@ -9,7 +9,7 @@ from cnn_core import conv2d, fit_filter, safe_learning_rate
 from ui.course import end_of_lesson
 from ui.display import formula
 from ui.filter_picker import (
-    EDGE_KINDS,
+    EDGE_FAMILIES,
     FILTER_CHOICES,
     MAX_CUSTOM_F,
     filter_picker,
@@ -108,7 +108,7 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
         Grid(
             x,
             f"Input {x.shape[0]}×{x.shape[1]}",
-            kind="signed" if centre else "gray",
+            scale="signed" if centre else "gray",
             decimals=fractions,
         ),
         Grid(run.weights[-1], "Learned filter", role="filter", zrange=(-peak, peak), decimals=2),
@@ -196,7 +196,7 @@ LINK = [
     Param("input", INPUT_CHOICES[0], one_of(INPUT_CHOICES)),
     Param("filter", FILTER_CHOICES[0], one_of(FILTER_CHOICES)),
     Param("theta", 45, whole(0, 180)),
-    Param("kind", next(iter(EDGE_KINDS)), one_of(list(EDGE_KINDS))),
+    Param("kind", next(iter(EDGE_FAMILIES)), one_of(list(EDGE_FAMILIES))),
     Param("custom_f", 3, whole(1, MAX_CUSTOM_F)),
     Param("w", None, parse_weights),
     Param("steps", 200, one_of(STEPS)),

@@ -101,12 +101,12 @@ def lesson() -> None:
     linked_grid(
         f"{KEY}_grid",
         [
-            Grid(padded, title, kind="gray", pad=p),
+            Grid(padded, title, scale="gray", pad=p),
             Grid(
                 out,
                 f"Output {out.shape[0]}×{out.shape[1]}",
                 role="output",
-                kind="count",
+                scale="count",
                 name="Output cell",
             ),
         ],

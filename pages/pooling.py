@@ -151,12 +151,12 @@ def lesson() -> None:
     linked_grid(
         f"{KEY}_grid",
         [
-            Grid(x, f"Input {x.shape[0]}×{x.shape[1]}", kind="count"),
+            Grid(x, f"Input {x.shape[0]}×{x.shape[1]}", scale="count"),
             Grid(
                 out,
                 f"{MODES[mode]} → {out.shape[0]}×{out.shape[1]}",
                 role="output",
-                kind="count",
+                scale="count",
                 name="Output cell",
             ),
         ],
@@ -222,14 +222,14 @@ def photos(f: int, s: int, mode: str) -> None:
         "relu": "ReLU(z)",
         "pool": f"{MODES[mode]}, f={f}, s={s}",
     }
-    kinds = {"input": "gray", "conv": "signed", "relu": "relu", "pool": "relu"}
+    scales = {"input": "gray", "conv": "signed", "relu": "relu", "pool": "relu"}
     names = list(stages)
     for row in (names[:2], names[2:]):
         for column, name in zip(st.columns(2), row, strict=True):
             with column:
                 img = stages[name]
                 chart(
-                    image_figure(img, kind=kinds[name], title=titles[name]),
+                    image_figure(img, scale=scales[name], title=titles[name]),
                     key=f"{KEY}_{name}_photo",
                 )
                 st.caption(f"{img.shape[0]}×{img.shape[1]}")

@@ -108,12 +108,12 @@ def lesson() -> None:
             Grid(
                 padded,
                 f"Padded input {padded.shape[0]}×{padded.shape[1]}",
-                kind="gray",
+                scale="gray",
                 pad=p,
                 marks=tuple((i * s, j * s) for i in range(n_out) for j in range(n_out)),
                 flags=tuple(never),
             ),
-            Grid(out, f"Output {n_out}×{n_out}", role="output", kind="count", name="Output cell"),
+            Grid(out, f"Output {n_out}×{n_out}", role="output", scale="count", name="Output cell"),
         ],
         f=f,
         stride=s,
@@ -142,7 +142,7 @@ def lesson() -> None:
             [
                 Panel(
                     counts,
-                    kind="count",
+                    scale="count",
                     flags=tuple(Box(i - p, j - p) for i, j in never),
                     title=f"Windows using each pixel of the {n}×{n} image",
                 )

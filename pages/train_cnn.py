@@ -247,7 +247,7 @@ if trained is not None:
     predict_view(image, trained, f"Test digit {index}", f"{KEY}_test")
 
     st.subheader("The confusion matrix")
-    fig = panels_figure([Panel(ev.confusion, kind="count")])
+    fig = panels_figure([Panel(ev.confusion, scale="count")])
     fig.update_xaxes(title="predicted digit", showticklabels=True, tickvals=list(range(10)))
     fig.update_yaxes(title="true digit", showticklabels=True, tickvals=list(range(10)))
     chart(fig, key=f"{KEY}_confusion")

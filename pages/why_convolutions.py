@@ -126,7 +126,7 @@ i, j = pinned_cell(KEY, *out.shape)
 linked_grid(
     f"{KEY}_grid",
     [
-        Grid(x, "Input 8×8", kind="gray"),
+        Grid(x, "Input 8×8", scale="gray"),
         Grid(VERTICAL_EDGE, "Filter 3×3, shared by every cell", role="filter", name="Filter"),
         Grid(out, f"Output {out.shape[0]}×{out.shape[1]}", role="output", name="Output cell"),
     ],

@@ -12,21 +12,21 @@ every cell (contrast ≥ 4.5:1 at the switch-over grey)."""
 COUNT_SCALE = "Blues"
 
 
-def color_range(z: np.ndarray, kind: str, zrange: tuple[float, float] | None) -> dict:
-    """Plotly's ``zmin``, ``zmax`` and ``colorscale`` for a grid of this kind."""
+def color_range(z: np.ndarray, scale: str, zrange: tuple[float, float] | None) -> dict:
+    """Plotly's ``zmin``, ``zmax`` and ``colorscale`` for a grid drawn on this scale."""
     if zrange is not None:
         lo, hi = zrange
-    elif kind == "signed":
+    elif scale == "signed":
         hi = float(np.abs(z).max()) or 1.0
         lo = -hi
-    elif kind == "gray":
+    elif scale == "gray":
         lo, hi = 0.0, max(255.0, float(z.max()))
         if z.max() <= 10 and z.min() >= 0:  # small lecture numbers: use their own range
             hi = max(float(z.max()), 1.0)
     else:
         lo, hi = 0.0, max(float(z.max()), 1.0)
-    scale = {"signed": SIGNED_SCALE, "gray": GRAY_SCALE, "count": COUNT_SCALE}[kind]
-    return {"zmin": lo, "zmax": hi, "colorscale": scale}
+    colorscale = {"signed": SIGNED_SCALE, "gray": GRAY_SCALE, "count": COUNT_SCALE}[scale]
+    return {"zmin": lo, "zmax": hi, "colorscale": colorscale}
 
 
 def _lut(scale: str, n: int = 256) -> np.ndarray:
@@ -39,21 +39,21 @@ SIGNED_LUT = _lut(SIGNED_SCALE)
 _CELL_LUTS = {"signed": SIGNED_LUT, "gray": _lut(GRAY_SCALE), "count": _lut(COUNT_SCALE)}
 
 
-def cell_colors(z: np.ndarray, kind: str, zrange: tuple[float, float] | None = None) -> list:
+def cell_colors(z: np.ndarray, scale: str, zrange: tuple[float, float] | None = None) -> list:
     """Each cell's colour as ``"#rrggbb"``, by the same rules as the Plotly grids.
 
-    ``kind`` and ``zrange`` as in ``Panel``: signed values diverge from white at 0, images
+    ``scale`` and ``zrange`` as in ``Panel``: signed values diverge from white at 0, images
     are grey, counts blue. The linked grid (``ui.linked_grid``) paints its cells with these.
     """
     z = np.asarray(z, dtype=np.float64)
-    rng = color_range(z, kind, zrange)
+    rng = color_range(z, scale, zrange)
     lo, hi = rng["zmin"], rng["zmax"]
-    if kind == "signed":  # zmid = 0: each side of 0 spans half the scale
+    if scale == "signed":  # zmid = 0: each side of 0 spans half the scale
         half = max(abs(lo), abs(hi)) or 1.0
         t = 0.5 + z / (2 * half)
     else:
         t = (z - lo) / ((hi - lo) or 1.0)
-    rgb = _CELL_LUTS[kind][np.round(np.clip(t, 0, 1) * 255).astype(np.intp)]
+    rgb = _CELL_LUTS[scale][np.round(np.clip(t, 0, 1) * 255).astype(np.intp)]
     return [[f"#{r:02x}{g:02x}{b:02x}" for r, g, b in row] for row in rgb.tolist()]
 
 

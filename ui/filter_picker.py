@@ -19,19 +19,20 @@ from cnn_core import (
 )
 from ui.links import verbatim
 
-# name → (kernel, the sign's meaning)
+# name → (kernel, the side a positive output means is brighter, its cnn_core.EDGE_KINDS family)
 FILTERS = {
-    "Vertical edge": (VERTICAL_EDGE, "left"),
-    "Horizontal edge": (HORIZONTAL_EDGE, "top"),
-    "Sobel, vertical": (SOBEL_VERTICAL, "left"),
-    "Sobel, horizontal": (SOBEL_HORIZONTAL, "top"),
-    "Scharr, vertical": (SCHARR_VERTICAL, "left"),
-    "Scharr, horizontal": (SCHARR_HORIZONTAL, "top"),
+    "Vertical edge": (VERTICAL_EDGE, "left", "basic"),
+    "Horizontal edge": (HORIZONTAL_EDGE, "top", "basic"),
+    "Sobel, vertical": (SOBEL_VERTICAL, "left", "sobel"),
+    "Sobel, horizontal": (SOBEL_HORIZONTAL, "top", "sobel"),
+    "Scharr, vertical": (SCHARR_VERTICAL, "left", "scharr"),
+    "Scharr, horizontal": (SCHARR_HORIZONTAL, "top", "scharr"),
 }
 ROTATED = "Rotated edge (any angle)"
 CUSTOM = "Custom filter"
 FILTER_CHOICES = [*FILTERS, ROTATED, CUSTOM]
-EDGE_KINDS = {"Lecture (1, 0, −1)": "basic", "Sobel": "sobel", "Scharr": "scharr"}
+EDGE_FAMILIES = {"Lecture (1, 0, −1)": "basic", "Sobel": "sobel", "Scharr": "scharr"}
+"""The rotated edge's radio: label → its family in ``cnn_core.EDGE_KINDS``."""
 MAX_CUSTOM_F = 7
 
 
@@ -41,8 +42,9 @@ class PickedFilter:
     kernel: np.ndarray
     sign: str
     """What a positive output means, in words."""
-    kind: str = "basic"
-    """The family ("basic", "sobel", "scharr") for vertical/horizontal companions."""
+    family: str = "basic"
+    """Its ``cnn_core.EDGE_KINDS`` family ("basic", "sobel", "scharr"), for the vertical
+    and horizontal companions shown beside it."""
 
 
 def _sign_text(direction: str) -> str:
@@ -118,9 +120,8 @@ def filter_picker(key: str) -> PickedFilter | None:
         "one turned to any direction, or your own numbers.",
     )
     if choice in FILTERS:
-        kernel, direction = FILTERS[choice]
-        kind = "sobel" if "Sobel" in choice else "scharr" if "Scharr" in choice else "basic"
-        return PickedFilter(choice, kernel, _sign_text(direction), kind)
+        kernel, direction, family = FILTERS[choice]
+        return PickedFilter(choice, kernel, _sign_text(direction), family)
     if choice == ROTATED:
         theta = st.slider(
             "Direction of the brightness change θ (degrees)",
@@ -133,22 +134,22 @@ def filter_picker(key: str) -> PickedFilter | None:
             "change from left to right, so it finds vertical edges; θ = 90 finds "
             "horizontal ones. The edge line runs at right angles to θ.",
         )
-        family = st.radio(
+        label = st.radio(
             "Built from",
-            list(EDGE_KINDS),
+            list(EDGE_FAMILIES),
             key=f"{key}_kind",
             horizontal=True,
             help="Which pair of vertical and horizontal filters is turned: the lecture's "
             "1, 0, −1, Sobel's or Scharr's.",
         )
-        kind = EDGE_KINDS[family]
+        family = EDGE_FAMILIES[label]
         sign = (
             f"Filter = Gx·cos {theta}° + Gy·sin {theta}°, where Gx is the vertical-edge "
             "filter (left minus right) and Gy the horizontal-edge filter (top minus bottom). "
             f"Positive (red): the image gets darker in the direction {_arrow(theta)}; "
             "negative (blue): brighter. The edges found run at right angles to that arrow."
         )
-        return PickedFilter(f"{family} edge at {theta}°", rotated_edge(theta, kind), sign, kind)
+        return PickedFilter(f"{label} edge at {theta}°", rotated_edge(theta, family), sign, family)
     f = st.select_slider(
         "Custom filter size f",
         options=list(range(1, MAX_CUSTOM_F + 1)),

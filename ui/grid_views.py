@@ -61,7 +61,7 @@ def volume_grids(
     n_c, n_f = w.shape[2], w.shape[3]
     grids = [
         Grid(
-            x[..., c], f"Input, {channels[c]}", kind="gray", channel=c, name=f"Input {channels[c]}"
+            x[..., c], f"Input, {channels[c]}", scale="gray", channel=c, name=f"Input {channels[c]}"
         )
         for c in range(n_c)
     ]
@@ -91,14 +91,15 @@ def pooled_volume_grids(
 ) -> list[Grid]:
     """Pooling over a volume: each channel and its pooled grid (output m reads input m)."""
     grids = [
-        Grid(x[..., k], f"Input, {channels[k]}", kind="count", channel=k) for k in range(x.shape[2])
+        Grid(x[..., k], f"Input, {channels[k]}", scale="count", channel=k)
+        for k in range(x.shape[2])
     ]
     grids += [
         Grid(
             p,
             f"Pooled, {channels[k]}",
             role="output",
-            kind="count",
+            scale="count",
             group=k,
             name=f"Pooled {channels[k]}, cell",
             row=1,

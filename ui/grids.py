@@ -96,9 +96,9 @@ def _padding(n_rows: int, n_cols: int, p: int) -> list[go.Scatter]:
 
 @dataclass(frozen=True)
 class Panel:
-    """One grid of a figure: its numbers, colour kind, title and overlays.
+    """One grid of a figure: its numbers, colour scale, title and overlays.
 
-    kind : ``"signed"`` (diverging, centred on 0), ``"gray"`` (an image) or ``"count"``
+    scale : ``"signed"`` (diverging, centred on 0), ``"gray"`` (an image) or ``"count"``
     window : the cells to outline (the filter's window, or the selected output cell)
     pad : width of a zero border to wash out and mark with a dashed line
     marks : cells to mark with a dot in their top-left corner (e.g. where each window
@@ -108,7 +108,7 @@ class Panel:
     """
 
     z: np.ndarray
-    kind: str = "signed"
+    scale: str = "signed"
     title: str = ""
     window: Box | None = None
     pad: int = 0
@@ -133,9 +133,9 @@ def _panel_traces(panel: Panel, text_size: int) -> list:
         text=np.vectorize(number, otypes=[object])(z) if show_text else None,
         texttemplate="%{text}" if show_text else None,
         textfont={"size": text_size},
-        **color_range(z, panel.kind, panel.zrange),
+        **color_range(z, panel.scale, panel.zrange),
     )
-    if panel.kind == "signed":
+    if panel.scale == "signed":
         heat.update(zmid=0)
     traces: list = [heat]
     traces += _padding(n_rows, n_cols, panel.pad)

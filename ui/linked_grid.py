@@ -48,7 +48,7 @@ class Grid:
 
     role : ``"input"`` (the window slides over it, padded as drawn), ``"filter"`` or
         ``"output"``
-    kind : colour rule, as ``ui.grids.Panel``: ``"signed"``, ``"gray"`` or ``"count"``
+    scale : colour rule, as ``ui.grids.Panel``: ``"signed"``, ``"gray"`` or ``"count"``
     name : how the arithmetic line names its cells (``"Output cell"``)
     channel : the input channel this grid shows (inputs, filter slices)
     group : the filter this grid belongs to: filter ``m``'s slices and output channel ``m``
@@ -61,7 +61,7 @@ class Grid:
     values: np.ndarray
     label: str
     role: str = "input"
-    kind: str = "signed"
+    scale: str = "signed"
     name: str = ""
     channel: int = 0
     group: int = 0
@@ -84,7 +84,7 @@ class Grid:
             "row": self.row,
             "decimals": self.decimals,
             "values": values.tolist(),
-            "colors": cell_colors(values, self.kind, self.zrange),
+            "colors": cell_colors(values, self.scale, self.zrange),
             "flags": [list(map(int, c)) for c in self.flags],
             "marks": [list(map(int, c)) for c in self.marks],
         }
@@ -96,7 +96,7 @@ class Frames:
 
     steps : the step number of each frame
     grids : for the index of each changing grid (in the order passed to ``linked_grid``),
-        its values at every frame; colours use that grid's kind and ``zrange`` at every
+        its values at every frame; colours use that grid's scale and ``zrange`` at every
         frame, so a colour means the same number throughout
     captions : one line per frame (``"Step 40 of 200: loss 0.012"``)
     curve : a number per frame drawn as a line on a log scale (the loss)
@@ -122,7 +122,7 @@ class Frames:
             g = grids[index]
             changing[str(index)] = {
                 "values": [np.asarray(v).tolist() for v in seq],
-                "colors": [cell_colors(v, g.kind, g.zrange) for v in seq],
+                "colors": [cell_colors(v, g.scale, g.zrange) for v in seq],
             }
         return {
             "count": count,

@@ -34,7 +34,7 @@ _COMPONENT = st.components.v2.component(
 class Map:
     """One grid: its numbers, a short caption and a full name for screen readers.
 
-    kind, zrange : colour rule, as ``ui.grids.Panel`` (``"signed"``, ``"gray"``, ``"count"``)
+    scale, zrange : colour rule, as ``ui.grids.Panel`` (``"signed"``, ``"gray"``, ``"count"``)
     decimals : the numbers written in the cells are rounded to this many places
     band : grids of one band share a line (wrapping) under the band's title
     """
@@ -42,7 +42,7 @@ class Map:
     values: np.ndarray
     caption: str
     name: str
-    kind: str = "count"
+    scale: str = "count"
     zrange: tuple[float, float] | None = None
     decimals: int | None = None
     band: int = 0
@@ -56,7 +56,7 @@ class Map:
             "name": self.name,
             "values": values.tolist(),
             "text": [[number(v) for v in row] for row in values.tolist()],
-            "colors": cell_colors(values, self.kind, self.zrange),
+            "colors": cell_colors(values, self.scale, self.zrange),
         }
 
 

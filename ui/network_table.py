@@ -56,7 +56,7 @@ def read_layers(table: pd.DataFrame) -> list[tuple[Layer, str]]:
     flatten, dense or softmax row) is refused on its row, never silently ignored.
     """
 
-    def whole(v, default):
+    def cell_or(v, default: int) -> int:
         return default if _blank(v) else int(v)
 
     out = []
@@ -65,10 +65,10 @@ def read_layers(table: pd.DataFrame) -> list[tuple[Layer, str]]:
         p = "0" if _blank(row[3]) else str(row[3]).strip()
         layer = Layer(
             kind=kind,
-            f=whole(row[1], 0),
-            s=whole(row[2], 1),
+            f=cell_or(row[1], 0),
+            s=cell_or(row[2], 1),
             p=int(p) if p.lstrip("-").isdigit() else p,
-            n=whole(row[4], 0),
+            n=cell_or(row[4], 0),
             mode="max" if _blank(row[5]) else str(row[5]),
         )
         why = ""

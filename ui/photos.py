@@ -11,7 +11,7 @@ from ui.colors import SIGNED_LUT
 from ui.formulas import grid_text
 
 
-def to_display(img: np.ndarray, kind: str) -> np.ndarray:
+def to_display(img: np.ndarray, scale: str) -> np.ndarray:
     """Map a photo or an edge map to uint8 pixels a browser can show as an image.
 
     ``"gray"``: values in [0, 255] as they are; ``"magnitude"``: ``|z|`` scaled so the
@@ -19,10 +19,10 @@ def to_display(img: np.ndarray, kind: str) -> np.ndarray:
     strongest edge at the ends; ``"relu"``: ``z`` with its negatives already zeroed.
     """
     img = np.asarray(img, dtype=np.float32)
-    if kind == "gray":
+    if scale == "gray":
         return np.clip(np.round(img), 0, 255).astype(np.uint8)
     peak = display_peak(img)
-    if kind in ("magnitude", "relu"):
+    if scale in ("magnitude", "relu"):
         return np.round(np.clip(np.abs(img) * (255.0 / peak), 0, 255)).astype(np.uint8)
     index = np.round((img / peak + 1.0) * 127.5).astype(np.intp)
     return SIGNED_LUT[np.clip(index, 0, 255)]
@@ -39,18 +39,18 @@ def display_peak(z: np.ndarray) -> float:
 
 
 @st.cache_resource(max_entries=24, show_spinner=False)
-def image_figure(img: np.ndarray, *, kind: str = "gray", title: str = "") -> go.Figure:
+def image_figure(img: np.ndarray, *, scale: str = "gray", title: str = "") -> go.Figure:
     """A photo or edge map as one PNG image; shared like ``panels_figure``'s figures."""
-    return _build_image(np.asarray(img), kind, title)
+    return _build_image(np.asarray(img), scale, title)
 
 
-def _build_image(img: np.ndarray, kind: str, title: str) -> go.Figure:
+def _build_image(img: np.ndarray, scale: str, title: str) -> go.Figure:
     """A photo or edge map drawn as one PNG image (fast), not a heatmap of cells.
 
     The height follows the image's aspect ratio for a column about 420 px wide (two
     columns on a laptop, one on a phone), so little space is left blank.
     """
-    fig = px.imshow(to_display(img, kind), binary_string=True, title=title or None)
+    fig = px.imshow(to_display(img, scale), binary_string=True, title=title or None)
     n_H, n_W = np.shape(img)[:2]
     fig.update_layout(
         height=int(np.clip(420 * n_H / n_W + (44 if title else 4), 180, 640)),

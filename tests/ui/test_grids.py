@@ -19,7 +19,7 @@ def heat(fig: go.Figure, k: int = 0) -> dict:
 
 
 def test_small_grids_carry_their_numbers_with_a_real_minus():
-    fig = one(np.array([[-5, 0], [3, 12]]), kind="signed")
+    fig = one(np.array([[-5, 0], [3, 12]]), scale="signed")
     h = heat(fig)
     assert h["text"] == [["−5", "0"], ["3", "12"]]
     assert h["texttemplate"] == "%{text}"
@@ -29,12 +29,12 @@ def test_small_grids_carry_their_numbers_with_a_real_minus():
 
 def test_large_grids_have_no_cell_text():
     side = int(np.sqrt(MAX_TEXT_CELLS)) + 1
-    h = heat(one(np.zeros((side, side)), kind="count"))
+    h = heat(one(np.zeros((side, side)), scale="count"))
     assert "text" not in h and "texttemplate" not in h
 
 
 def test_window_outline_is_drawn_around_the_right_cells():
-    fig = one(LECTURE_6X6, kind="gray", window=Box(1, 2, 3, 3))
+    fig = one(LECTURE_6X6, scale="gray", window=Box(1, 2, 3, 3))
     outline = next(t for t in fig.data if t.name == "window")
     assert outline.line.color == WINDOW_COLOR
     xs = [v for v in outline.x if v is not None]
@@ -43,7 +43,7 @@ def test_window_outline_is_drawn_around_the_right_cells():
 
 
 def test_padding_is_washed_and_dashed():
-    fig = one(np.zeros((8, 8)), kind="gray", pad=1)
+    fig = one(np.zeros((8, 8)), scale="gray", pad=1)
     names = [t.name for t in fig.data]
     assert "padding" in names and "image edge" in names
     edge = next(t for t in fig.data if t.name == "image edge")
@@ -60,9 +60,9 @@ def test_panels_share_one_figure_with_equal_cells():
 
 
 def test_figures_are_built_once_and_shared():
-    a = one(LECTURE_6X6, kind="gray", window=Box(0, 0, 3, 3))
-    b = one(LECTURE_6X6.copy(), kind="gray", window=Box(0, 0, 3, 3))
-    c = one(LECTURE_6X6, kind="gray", window=Box(0, 1, 3, 3))
+    a = one(LECTURE_6X6, scale="gray", window=Box(0, 0, 3, 3))
+    b = one(LECTURE_6X6.copy(), scale="gray", window=Box(0, 0, 3, 3))
+    c = one(LECTURE_6X6, scale="gray", window=Box(0, 1, 3, 3))
     assert a is b and a is not c
 
 
@@ -84,7 +84,7 @@ def test_display_peak_ignores_the_strongest_half_percent():
 
 
 def test_image_figure_is_one_png_and_follows_the_aspect():
-    fig = image_figure(np.zeros((100, 200)), kind="gray", title="t")
+    fig = image_figure(np.zeros((100, 200)), scale="gray", title="t")
     assert fig.data[0].type == "image" and fig.data[0].source.startswith("data:image/png")
     assert fig.layout.height == int(420 * 100 / 200 + 44)
 
