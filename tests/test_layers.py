@@ -60,3 +60,12 @@ def test_streamlit_is_the_minor_version_the_deep_link_workaround_was_checked_on(
         if line.startswith("streamlit")
     )
     assert requirement == "streamlit>=1.67,<1.68"
+
+
+def test_the_readme_lists_every_lesson_in_course_order():
+    """Adding a lesson means the page, ui/lessons.py and its test; this catches the README."""
+    from ui.lessons import LESSONS
+
+    table = (ROOT / "README.md").read_text().split("## Pages", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| ")]
+    assert rows[2:] == [lesson.title for lesson in LESSONS]  # after the header and Home
