@@ -1,1 +1,1 @@
-"""ConvLab's drawing layer: Plotly figure builders and shared Streamlit widgets."""
+"""ConvLab's drawing layer: figures, shared controls and the browser components (grids, probe, pad)."""

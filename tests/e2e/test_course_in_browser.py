@@ -3,6 +3,8 @@ checked answer is announced (role="alert" for a wrong one, role="status" for a r
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 
 from tests.e2e.server import wait_for_run
@@ -23,7 +25,8 @@ def test_start_the_course_opens_the_first_lesson(page, app_url):
     wait_for_run(page)
     page.get_by_role("button", name="Start the course").click()
     page.locator("h1", has_text="Why convolutions?").wait_for(timeout=15_000)
-    assert page.url.rstrip("/").endswith("/why_convolutions")
+    # The lesson writes its controls into the link at once: compare the path only.
+    assert urlparse(page.url).path.rstrip("/").endswith("/why_convolutions")
 
 
 def test_upload_your_own_photo_lands_on_the_open_uploader(page, app_url):
