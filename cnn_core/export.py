@@ -8,7 +8,7 @@ softmax left to the loss.
 
 from __future__ import annotations
 
-from cnn_core.network import Layer, Row, describe
+from cnn_core.network import Layer, Row, check_applies
 from cnn_core.shapes import resolve_padding
 
 _HEADER = '''\
@@ -125,14 +125,7 @@ def to_pytorch(input_shape: tuple[int, int, int], layers: list[Layer]) -> str:
         print(sum(p.numel() for p in model.parameters()))  # 40
     <BLANKLINE>
     """
-    rows = describe(input_shape, layers)
-    bad = [
-        f"layer {i} ({row.layer.label()}): {row.error.removeprefix('skipped: ')}"
-        for i, row in enumerate(rows, start=1)
-        if row.error
-    ]
-    if bad:
-        raise ValueError("cannot export to PyTorch: " + "; ".join(bad))
+    rows = check_applies(input_shape, layers, "export to PyTorch")
 
     n_H, n_W, n_c = (int(v) for v in input_shape)
     total = sum(row.params for row in rows)

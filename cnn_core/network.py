@@ -136,3 +136,26 @@ LENET5_LIKE = (
     ],
 )
 """The LeNet-5-like network of the lecture, with correct counts."""
+
+
+def check_applies(input_shape: tuple[int, int, int], layers: list[Layer], doing: str) -> list[Row]:
+    """``describe``'s rows, or ``ValueError`` naming every layer that cannot apply.
+
+    ``doing`` completes the message: ``cannot {doing}: layer 2 (POOL max f=9 s=2): …``.
+
+    Examples
+    --------
+    >>> check_applies((8, 8, 1), [Layer("pool", f=9, s=2)], "train it")
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot train it: layer 1 (POOL max f=9 s=2): pooling window 9×9 does not fit ...
+    """
+    rows = describe(input_shape, layers)
+    bad = [
+        f"layer {i} ({row.layer.label()}): {row.error.removeprefix('skipped: ')}"
+        for i, row in enumerate(rows, start=1)
+        if row.error
+    ]
+    if bad:
+        raise ValueError(f"cannot {doing}: " + "; ".join(bad))
+    return rows

@@ -24,7 +24,7 @@ import numpy as np
 from cnn_core.arrays import as_array
 from cnn_core.backward import conv2d_backward, pool2d_backward
 from cnn_core.conv import conv2d
-from cnn_core.network import Layer, describe
+from cnn_core.network import Layer, check_applies, describe
 from cnn_core.pool import pool2d, relu
 from cnn_core.shapes import check_int
 
@@ -151,14 +151,7 @@ def _check_network(input_shape: tuple[int, ...], layers: list[Layer]) -> None:
     """Raise unless the network applies to ``input_shape`` and ends in SOFTMAX 10 units."""
     if not layers:
         raise ValueError(f"the network has no layers: end it with SOFTMAX {N_CLASSES} units")
-    rows = describe(input_shape, layers)
-    bad = [
-        f"layer {i} ({row.layer.label()}): {row.error.removeprefix('skipped: ')}"
-        for i, row in enumerate(rows, start=1)
-        if row.error
-    ]
-    if bad:
-        raise ValueError("cannot train this network: " + "; ".join(bad))
+    check_applies(input_shape, layers, "train this network")
     last = layers[-1]
     if last.kind != "softmax" or last.n != N_CLASSES:
         raise ValueError(

@@ -11,7 +11,7 @@ from ui.course import end_of_lesson
 from ui.digit_grids import digit_map, filter_maps, samples
 from ui.display import chart
 from ui.grids import Panel, panels_figure
-from ui.links import Param, save_link, whole
+from ui.links import Param, decimal, save_link, whole
 from ui.maps import show_maps
 from ui.network_code import pytorch_code
 from ui.network_table import COLUMN_CONFIG, layers_table, network_text, parse_network, read_layers
@@ -22,7 +22,6 @@ from ui.training import (
     Trained,
     curves_alt,
     curves_figure,
-    decimal,
     digits_data,
     drawer,
     keep,

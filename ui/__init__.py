@@ -1,1 +1,1 @@
-"""ConvLab's drawing layer: figures, shared controls and the browser components (grids, probe, pad)."""
+"""ConvLab's drawing layer: figures, shared controls and the browser-side components."""

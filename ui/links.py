@@ -23,17 +23,27 @@ class Param:
     """Turns the URL text into a value, or raises ValueError saying what is allowed."""
 
 
-def whole(lo: int, hi: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
+def _between(convert: Callable[[str], float], noun: str, lo: float, hi: float):
+    def parse(text: str):
         try:
-            value = int(text)
+            value = convert(text)
         except ValueError:
-            raise ValueError(f"not a whole number between {lo} and {hi}") from None
+            raise ValueError(f"not {noun} between {lo:g} and {hi:g}") from None
         if not lo <= value <= hi:
-            raise ValueError(f"outside {lo} to {hi}")
+            raise ValueError(f"outside {lo:g} to {hi:g}")
         return value
 
     return parse
+
+
+def whole(lo: int, hi: int) -> Callable[[str], int]:
+    """A parser for a whole number from lo to hi."""
+    return _between(int, "a whole number", lo, hi)
+
+
+def decimal(lo: float, hi: float) -> Callable[[str], float]:
+    """A parser for any number from lo to hi (a learning rate, say)."""
+    return _between(float, "a number", lo, hi)
 
 
 def one_of(options: Sequence[object]) -> Callable[[str], object]:

@@ -270,21 +270,6 @@ def probability_figure(proba: np.ndarray) -> tuple[go.Figure, str]:
     return fig, alt
 
 
-def decimal(lo: float, hi: float) -> Callable[[str], float]:
-    """A link parser for a number from ``lo`` to ``hi`` (``ui.links.whole`` for decimals)."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError(f"not a number between {lo:g} and {hi:g}") from None
-        if not lo <= value <= hi:
-            raise ValueError(f"outside {lo:g} to {hi:g}")
-        return value
-
-    return parse
-
-
 @dataclass(frozen=True, eq=False)
 class Trained:
     """This session's last run: kept so a rerun (painting, picking a digit) never retrains."""

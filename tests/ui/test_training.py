@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from cnn_core import DIGITS_NETWORK, LENET5_LIKE, Layer
+from ui.links import decimal
 from ui.network_table import layers_table, network_text, parse_network, read_layers
 from ui.paint import checked_pixels
-from ui.training import Settings, decimal, shared_run, train_shared
+from ui.training import Settings, shared_run, train_shared
 
 
 class Interrupted(BaseException):
