@@ -322,7 +322,8 @@ class GridView {
 
   // The loss against the step on a log scale, as an SVG line with a dot at this frame.
   buildCurve(curve) {
-    const w = 600;
+    // As wide as the page allows (320–640 px), so its 13 px labels stay 13 px on a phone.
+    const w = Math.max(320, Math.min(640, this.root.clientWidth || 600));
     const h = 160;
     const pad = { left: 64, right: 12, top: 12, bottom: 28 };
     const ys = curve.y.map((v) => Math.log10(Math.max(v, 1e-300)));
