@@ -224,6 +224,7 @@ chart(
     count_bars(
         [r.layer.label() for r in good],
         {"activation size": [r.activations for r in good], "parameters": [r.params for r in good]},
+        numbers=False,
         title="count (log scale)",
         alt="; ".join(
             f"{r.layer.label()}: {r.activations} activations, {r.params} parameters" for r in good

@@ -293,7 +293,7 @@ if trained is not None:
         else:
             predict_view(painted, trained, "Your digit", f"{KEY}_paint")
 else:
-    st.info("Press Train: the results, the learned filters and a pad to paint on follow.")
+    st.info("Press **Train**: the results, the learned filters and a pad to paint on follow.")
 
 st.header("The network as code")
 pytorch_code(INPUT, rows, heading=False)

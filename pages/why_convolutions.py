@@ -109,6 +109,7 @@ chart(
     count_bars(
         ["Fully connected", "Convolution"],
         {"parameters": [dense, conv]},
+        height=360,
         title="parameters (log scale)",
         alt=f"Fully connected: {grouped(dense)} weights; convolution: {conv} parameters",
     ),
