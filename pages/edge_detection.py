@@ -6,20 +6,12 @@ from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
 from ui.course import end_of_lesson
 from ui.display import chart, formula
-from ui.filter_picker import (
-    EDGE_FAMILIES,
-    FILTER_CHOICES,
-    MAX_CUSTOM_F,
-    PickedFilter,
-    filter_picker,
-    parse_weights,
-    weights_text,
-)
+from ui.filter_picker import FILTER_LINK, PickedFilter, custom_weights, filter_picker
 from ui.formulas import number, products_formula
 from ui.grid_views import conv_terms
 from ui.grids import Panel, panels_figure
-from ui.input_picker import INPUT_CHOICES, PickedInput, input_picker
-from ui.linked_grid import Grid, linked_grid
+from ui.input_picker import INPUT_LINK, PickedInput, input_picker
+from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
 from ui.photo_probe import photo_probe
@@ -53,18 +45,6 @@ LECTURE_EXAMPLES = {
 FIRST_EXAMPLE = {"input": "Lecture 6×6", "filter": "Vertical edge", "i": 0, "j": 0}
 
 
-def pin_cell(_group: int, i: int, j: int) -> None:
-    st.session_state[f"{KEY}_i"], st.session_state[f"{KEY}_j"] = i, j
-
-
-def pinned_cell(n_rows: int, n_cols: int) -> tuple[int, int]:
-    """The committed output cell, moved inside the output if the output shrank."""
-    i = min(st.session_state.get(f"{KEY}_i", 0), n_rows - 1)
-    j = min(st.session_state.get(f"{KEY}_j", 0), n_cols - 1)
-    st.session_state[f"{KEY}_i"], st.session_state[f"{KEY}_j"] = i, j
-    return i, j
-
-
 def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
     x, w = picked.image, filt.kernel
     try:
@@ -72,7 +52,7 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
     except ValueError as err:
         st.error(f"This filter cannot slide over this image: {err}.")
         return
-    i, j = pinned_cell(*out.shape)
+    i, j = pinned_cell(KEY, *out.shape)
     f = w.shape[0]
     linked_grid(
         f"{KEY}_grid",
@@ -84,7 +64,7 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
         f=f,
         terms={0: conv_terms(x, w)},
         pin=(0, i, j),
-        on_pin=pin_cell,
+        on_pin=pin_to(KEY),
         hint="Point at, drag over or arrow-key through the output: the window follows. "
         "Click or press Enter to explain a cell below.",
     )
@@ -183,20 +163,9 @@ def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
     st.caption(filt.sign)
 
 
-def every_fifth(text: str) -> int:
-    value = whole(0, 180)(text)
-    if value % 5:
-        raise ValueError("not a multiple of 5")
-    return value
-
-
 LINK = [
-    Param("input", INPUT_CHOICES[0], one_of(INPUT_CHOICES)),
-    Param("filter", FILTER_CHOICES[0], one_of(FILTER_CHOICES)),
-    Param("theta", 45, every_fifth),
-    Param("kind", next(iter(EDGE_FAMILIES)), one_of(list(EDGE_FAMILIES))),
-    Param("custom_f", 3, whole(1, MAX_CUSTOM_F)),
-    Param("w", None, parse_weights),
+    INPUT_LINK,
+    *FILTER_LINK,
     Param("i", 0, whole(0, 40)),
     Param("j", 0, whole(0, 40)),
     Param("size", 512, one_of(WORKING_SIZES)),
@@ -227,9 +196,7 @@ def lesson() -> None:
             show_photo(picked, filt)
         else:
             show_grids(picked, filt)
-    custom = filt is not None and filt.label.startswith("Custom")
-    weights = weights_text(filt.kernel) if custom else None
-    save_link(KEY, [p for p in LINK if p.name != "w"], w=weights)
+    save_link(KEY, LINK, w=custom_weights(filt))
 
 
 lesson()

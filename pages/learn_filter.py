@@ -8,19 +8,12 @@ import streamlit as st
 from cnn_core import conv2d, fit_filter, safe_learning_rate
 from ui.course import end_of_lesson
 from ui.display import formula
-from ui.filter_picker import (
-    EDGE_FAMILIES,
-    FILTER_CHOICES,
-    MAX_CUSTOM_F,
-    filter_picker,
-    parse_weights,
-    weights_text,
-)
+from ui.filter_picker import FILTER_LINK, custom_weights, filter_picker
 from ui.formulas import number
-from ui.input_picker import INPUT_CHOICES, input_picker
+from ui.input_picker import INPUT_LINK, input_picker
 from ui.learning import frame_steps, gradient, gradient_formula, outputs
 from ui.linked_grid import Frames, Grid, linked_grid
-from ui.links import Param, flag, one_of, save_link, whole
+from ui.links import Param, flag, one_of, save_link
 from ui.page import setup_page
 
 KEY = "learn"
@@ -72,8 +65,7 @@ def lesson() -> None:
         key=f"{KEY}_centre",
         help="Subtract the image's mean before learning, as networks normalise their inputs.",
     )
-    custom = filt is not None and filt.label.startswith("Custom")
-    save_link(KEY, LINK, w=weights_text(filt.kernel) if custom else None)
+    save_link(KEY, LINK, w=custom_weights(filt))
     if picked is None or filt is None:
         return
     hidden = np.asarray(filt.kernel, dtype=np.float64)
@@ -193,12 +185,8 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
 
 
 LINK = [
-    Param("input", INPUT_CHOICES[0], one_of(INPUT_CHOICES)),
-    Param("filter", FILTER_CHOICES[0], one_of(FILTER_CHOICES)),
-    Param("theta", 45, whole(0, 180)),
-    Param("kind", next(iter(EDGE_FAMILIES)), one_of(list(EDGE_FAMILIES))),
-    Param("custom_f", 3, whole(1, MAX_CUSTOM_F)),
-    Param("w", None, parse_weights),
+    INPUT_LINK,
+    *FILTER_LINK,
     Param("steps", 200, one_of(STEPS)),
     Param("lr", 1.0, one_of(RATES)),
     Param("centre", False, flag),

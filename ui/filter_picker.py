@@ -17,7 +17,7 @@ from cnn_core import (
     VERTICAL_EDGE,
     rotated_edge,
 )
-from ui.links import verbatim
+from ui.links import Param, one_of, verbatim, whole
 
 # name → (kernel, the side a positive output means is brighter, its cnn_core.EDGE_KINDS family)
 FILTERS = {
@@ -182,3 +182,28 @@ def filter_picker(key: str) -> PickedFilter | None:
         "Positive (red) and negative (blue) follow your weights: the output is "
         "the sum of each window times the filter.",
     )
+
+
+def every_fifth(text: str) -> int:
+    """A link's angle θ: a whole number of degrees from 0 to 180, in steps of 5 (the slider's)."""
+    value = whole(0, 180)(text)
+    if value % 5:
+        raise ValueError("not a multiple of 5")
+    return value
+
+
+FILTER_LINK = [
+    Param("filter", FILTER_CHOICES[0], one_of(FILTER_CHOICES)),
+    Param("theta", 45, every_fifth),
+    Param("kind", next(iter(EDGE_FAMILIES)), one_of(list(EDGE_FAMILIES))),
+    Param("custom_f", 3, whole(1, MAX_CUSTOM_F)),
+    Param("w", None, parse_weights),
+]
+"""The filter picker's controls in a page's link (``ui.links``); ``w`` is a custom filter."""
+
+
+def custom_weights(picked: PickedFilter | None) -> str | None:
+    """A custom filter's weights as link text (``save_link(..., w=...)``), else None."""
+    if picked is None or not picked.label.startswith("Custom"):
+        return None
+    return weights_text(picked.kernel)

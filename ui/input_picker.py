@@ -11,7 +11,7 @@ import streamlit as st
 
 from cnn_core import downscale, image_size, load_image, to_gray
 from cnn_core.examples import BRIGHT_TO_DARK, CHECKER, DARK_TO_BRIGHT, LECTURE_6X6
-from ui.links import verbatim
+from ui.links import Param, one_of, verbatim
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
@@ -33,6 +33,8 @@ PHOTOS = {
 }
 UPLOAD = "Upload your own image"
 INPUT_CHOICES = [*GRID_INPUTS, *PHOTOS, UPLOAD]
+INPUT_LINK = Param("input", INPUT_CHOICES[0], one_of(INPUT_CHOICES))
+"""The input picker's choice in a page's link (``ui.links``)."""
 
 
 @dataclass(frozen=True)
