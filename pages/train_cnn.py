@@ -5,21 +5,28 @@ import time
 import numpy as np
 import streamlit as st
 
-from cnn_core import DIGITS_NETWORK, describe
+from cnn_core import DIGITS_NETWORK
 from cnn_core.train import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
 from ui.course import end_of_lesson
 from ui.digit_grids import digit_map, filter_maps, samples
 from ui.display import chart
-from ui.grids import Panel, panels_figure
 from ui.links import Param, decimal, save_link, whole
 from ui.maps import show_maps
 from ui.network_code import pytorch_code
-from ui.network_table import COLUMN_CONFIG, layers_table, network_text, parse_network, read_layers
+from ui.network_table import (
+    COLUMN_CONFIG,
+    layers_table,
+    network_text,
+    parse_network,
+    read_layers,
+    shape_line,
+)
 from ui.page import setup_page
 from ui.paint import paint_pad, parse_pixels, pixels_text
 from ui.training import (
     Settings,
     Trained,
+    confusion_figure,
     curves_alt,
     curves_figure,
     digits_data,
@@ -89,15 +96,8 @@ with right:
     st.caption("Edit a cell, add or delete rows; a blank cell does not apply to its layer.")
 rows = read_layers(edited)
 layers = [la for la, _ in rows]
-shapes = describe(INPUT, [la for la, why in rows if not why])
 refused = [f"layer {i} ({la.label()}): {why}" for i, (la, why) in enumerate(rows, 1) if why]
-skipped = [f"layer {i} ({r.layer.label()}): {r.error}" for i, r in enumerate(shapes, 1) if r.error]
-if refused or skipped:
-    st.warning("This network cannot train on 8×8 digits: " + "; ".join(refused + skipped) + ".")
-elif rows:
-    path = " → ".join("×".join(map(str, r.shape)) for r in shapes)
-    total = sum(r.params for r in shapes)
-    st.markdown(f"Shapes: 8×8×1 → {path}; **{total:,} parameters** to learn.")
+shape_line(INPUT, rows, "This network cannot train on 8×8 digits")
 
 st.header("Train it")
 c = st.columns(4)
@@ -246,10 +246,7 @@ if trained is not None:
     predict_view(image, trained, f"Test digit {index}", f"{KEY}_test")
 
     st.subheader("The confusion matrix")
-    fig = panels_figure([Panel(ev.confusion, scale="count")])
-    fig.update_xaxes(title="predicted digit", showticklabels=True, tickvals=list(range(10)))
-    fig.update_yaxes(title="true digit", showticklabels=True, tickvals=list(range(10)))
-    chart(fig, key=f"{KEY}_confusion")
+    chart(confusion_figure(ev.confusion), key=f"{KEY}_confusion")
     st.caption(
         "Row: the true digit; column: what the network said. The diagonal holds the "
         "right answers; any other number is a mistake, and where it sits says which digits "

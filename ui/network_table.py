@@ -196,3 +196,18 @@ def summary_table(input_shape: tuple[int, int, int], rows: list[Row]) -> pd.Data
             "note": [""] + [r.error for r in rows],
         }
     )
+
+
+def shape_line(
+    input_shape: tuple[int, int, int], parsed: list[tuple[Layer, str]], bad: str
+) -> None:
+    """The network's shapes and parameter count in one line, or why it cannot run."""
+    rows = describe_rows(input_shape, parsed)
+    wrong = [f"layer {i} ({r.layer.label()}): {r.error}" for i, r in enumerate(rows, 1) if r.error]
+    if wrong:
+        st.warning(f"{bad}: " + "; ".join(wrong) + ".")
+    elif rows:
+        path = " → ".join("×".join(map(str, r.shape)) for r in rows)
+        total = sum(r.params for r in rows)
+        start = "×".join(map(str, input_shape))
+        st.markdown(f"Shapes: {start} → {path}; **{total:,} parameters** to learn.")

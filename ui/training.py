@@ -31,6 +31,7 @@ from cnn_core import (
 )
 from ui.digit_grids import activation_maps
 from ui.display import chart
+from ui.grids import Panel, panels_figure
 from ui.maps import show_maps
 from ui.network_table import network_text
 
@@ -328,3 +329,11 @@ def predict_view(image: np.ndarray, trained: Trained, prefix: str, key: str) -> 
     maps, titles = activation_maps(image, acts, layers, prefix)
     st.caption("Activations, layer by layer, after each layer's ReLU:")
     show_maps(f"{key}_maps", maps, titles=titles)
+
+
+def confusion_figure(confusion: np.ndarray) -> go.Figure:
+    """The 10×10 confusion matrix as a number grid: rows the true digit, columns the answer."""
+    fig = go.Figure(panels_figure([Panel(confusion, scale="count")]))  # a copy: it is shared
+    fig.update_xaxes(title="predicted digit", showticklabels=True, tickvals=list(range(10)))
+    fig.update_yaxes(title="true digit", showticklabels=True, tickvals=list(range(10)))
+    return fig
