@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cnn_core import EDGE_KINDS, VERTICAL_EDGE, conv2d, explain_cell, relu
+from cnn_core import VERTICAL_EDGE, conv2d, explain_cell
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
 from ui.course import end_of_lesson
 from ui.display import chart, formula
@@ -14,16 +14,9 @@ from ui.input_picker import INPUT_LINK, PickedInput, input_picker
 from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
-from ui.photo_probe import photo_probe
-from ui.photos import display_peak, image_figure
+from ui.photo_probe import VIEWS, WORKING_SIZES, photo_edges
 
 KEY = "edge"
-WORKING_SIZES = [256, 512, 1024]
-VIEWS = {
-    "Signed (red +, blue −)": "signed",
-    "Strength |·|": "magnitude",
-    "ReLU (negatives → 0)": "relu",
-}
 LECTURE_EXAMPLES = {
     "The lecture's 6×6 and the vertical edge (−5 at the top left)": {
         "input": "Lecture 6×6",
@@ -95,74 +88,6 @@ def show_grids(picked: PickedInput, filt: PickedFilter) -> None:
             )
 
 
-def show_photo(picked: PickedInput, filt: PickedFilter) -> None:
-    left, right = st.columns(2)
-    with left:
-        st.select_slider(
-            "Working size (longest side, px)",
-            WORKING_SIZES,
-            value=512,
-            key=f"{KEY}_size",
-            help="The photo is shrunk to this many pixels on its longer side before the "
-            "filter slides over it: larger is sharper and slower.",
-        )
-    with right:
-        view = VIEWS[
-            st.radio(
-                "Show the output as",
-                list(VIEWS),
-                key=f"{KEY}_view",
-                horizontal=True,
-                help="Signed: the sums as they are. Strength: their size |z|, either sign. "
-                "ReLU: max(0, z), the sums a network keeps after its ReLU.",
-            )
-        ]
-    gray = picked.image
-    n_H, n_W = picked.original_shape
-    shrink = f", 1/{picked.factor} of its {n_W}×{n_H}" if picked.factor > 1 else ""
-    st.caption(f"{picked.label}: computed at {gray.shape[1]}×{gray.shape[0]} pixels{shrink}.")
-    if view == "relu":
-        st.caption(
-            "ReLU(z) = max(0, z): a negative sum becomes 0, a positive one stays. A network "
-            "applies it after each convolution (lesson 7), so only one sign of edge survives."
-        )
-    try:
-        maps = {
-            filt.label: conv2d(gray, filt.kernel),
-            "Vertical edges": conv2d(gray, EDGE_KINDS[filt.family][0]),
-            "Horizontal edges": conv2d(gray, EDGE_KINDS[filt.family][1]),
-        }
-    except ValueError as err:
-        st.error(f"This filter cannot slide over this image: {err}.")
-        return
-    # The probe gets the sums themselves: its ReLU view colours max(0, z) and says so.
-    photo_probe(
-        f"{KEY}_probe",
-        gray,
-        maps[filt.label],
-        filt.kernel,
-        view=view,
-        titles=("Grayscale input", filt.label),
-    )
-    if view == "relu":
-        maps = {name: relu(z) for name, z in maps.items()}
-    z = maps[filt.label]
-    st.caption(
-        f"Output {z.shape[1]}×{z.shape[0]}, values from {number(round(z.min()))} to "
-        f"{number(round(z.max()))}; colours are full at ±{number(round(display_peak(z)))}. "
-        "Point at either picture (or drag a finger over it) to see the numbers under the "
-        "filter."
-    )
-    st.header("Vertical and horizontal edges, side by side")
-    for column, name in zip(st.columns(2), ("Vertical edges", "Horizontal edges"), strict=True):
-        with column:
-            chart(
-                image_figure(maps[name], scale=view, title=name),
-                key=f"{KEY}_{name.split()[0].lower()}_chart",
-            )
-    st.caption(filt.sign)
-
-
 LINK = [
     INPUT_LINK,
     *FILTER_LINK,
@@ -193,7 +118,7 @@ def lesson() -> None:
         filt = filter_picker(KEY)
     if picked is not None and filt is not None:
         if picked.is_photo:
-            show_photo(picked, filt)
+            photo_edges(KEY, picked, filt)
         else:
             show_grids(picked, filt)
     save_link(KEY, LINK, w=custom_weights(filt))

@@ -16,22 +16,13 @@ from cnn_core import (
     relu,
 )
 from cnn_core.examples import LECTURE_RGB
-from ui.bars import count_bars
 from ui.colors import symmetric_range
 from ui.course import end_of_lesson
 from ui.display import chart, formula
 from ui.formulas import number, products_formula
 from ui.grids import Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
-from ui.network_code import pytorch_code
-from ui.network_table import (
-    COLUMN_CONFIG,
-    describe_rows,
-    layers_table,
-    network_words,
-    read_layers,
-    summary_table,
-)
+from ui.network_table import network_builder
 from ui.page import examples, setup_page
 
 KEY = "layer"
@@ -164,80 +155,6 @@ st.caption(
     "(likewise n_W[l]); weights f[l]×f[l]×n_c[l−1]×n_c[l] and n_c[l] biases. Each row "
     "below writes this out with its numbers."
 )
-preset = st.selectbox(
-    "Start from",
-    list(PRESETS),
-    key=f"{KEY}_preset",
-    help="A network from the lecture to start editing from.",
-)
-input_shape, preset_layers = PRESETS[preset]
-c = st.columns(3)
-n_H = c[0].number_input(
-    "Input height n_H",
-    1,
-    2048,
-    input_shape[0],
-    key=f"{KEY}_nh_{preset}",
-    help="Height of the input image in pixels.",
-)
-n_W = c[1].number_input(
-    "Input width n_W",
-    1,
-    2048,
-    input_shape[1],
-    key=f"{KEY}_nw_{preset}",
-    help="Width of the input image in pixels.",
-)
-n_c0 = c[2].number_input(
-    "Input channels n_c",
-    1,
-    64,
-    input_shape[2],
-    key=f"{KEY}_nc_{preset}",
-    help="Channels of the input image (3 for colour).",
-)
-st.caption(
-    "Edit a cell, add or delete rows. Layers: conv (f, s, p, filters), pool (f, s, mode), "
-    "flatten, dense and softmax (units). A blank cell does not apply to its layer."
-)
-edited = st.data_editor(
-    layers_table(preset_layers),
-    key=f"{KEY}_layers_{preset}",
-    num_rows="dynamic",
-    hide_index=True,
-    column_config=COLUMN_CONFIG,
-)
-parsed = read_layers(edited)
-rows = describe_rows((int(n_H), int(n_W), int(n_c0)), parsed)
-summary = summary_table((int(n_H), int(n_W), int(n_c0)), rows)
-st.dataframe(summary, hide_index=True, key=f"{KEY}_summary")
-total = sum(r.params for r in rows)
-formula(f"{total:,} parameters to learn", label="Total:")
-bad = [r for r in rows if r.error]
-if bad:
-    st.warning(
-        f"{len(bad)} layer{'s' * (len(bad) > 1)} cannot apply and were skipped; "
-        "their reason is on their row."
-    )
-good = [r for r in rows if not r.error]
-chart(
-    count_bars(
-        [r.layer.label() for r in good],
-        {"activation size": [r.activations for r in good], "parameters": [r.params for r in good]},
-        numbers=False,
-        title="count (log scale)",
-        alt="; ".join(
-            f"{r.layer.label()}: {r.activations} activations, {r.params} parameters" for r in good
-        ),
-    ),
-    key=f"{KEY}_bars",
-)
-if good:
-    st.caption(network_words(int(n_H * n_W * n_c0), good))
-st.caption(
-    "The lecture's 39×39×3 network ends in a softmax over 10 classes: that 10 is ConvLab's "
-    "choice, since the notes do not say how many classes there are."
-)
-pytorch_code((int(n_H), int(n_W), int(n_c0)), parsed)
+network_builder(KEY, PRESETS)
 save_link(KEY, LINK)
 end_of_lesson(KEY, "pages/one_layer.py")

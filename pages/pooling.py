@@ -4,13 +4,9 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import (
-    VERTICAL_EDGE,
     Layer,
-    conv2d,
     describe,
     explain_pool,
-    pool2d,
-    relu,
 )
 from cnn_core.examples import (
     CHANNEL_NAMES,
@@ -20,14 +16,13 @@ from cnn_core.examples import (
     random_integers,
 )
 from ui.course import end_of_lesson
-from ui.display import chart, formula
+from ui.display import formula
 from ui.formulas import pool_formula, pool_size_formula
 from ui.grid_views import pool_view, pooled_volume_grids
-from ui.input_picker import bundled_gray
 from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
-from ui.photos import image_figure
+from ui.photos import conv_relu_pool
 
 KEY = "pool"
 MODES = {"max": "Max pooling", "average": "Average pooling"}
@@ -41,15 +36,6 @@ LECTURE_X = {INPUTS[0]: POOL_MAX_4X4, INPUTS[1]: POOL_AVERAGE_4X4}
 # The one cell where the lecture's two 4×4 inputs differ.
 DIFF = tuple(int(v) for v in np.argwhere(POOL_MAX_4X4 != POOL_AVERAGE_4X4)[0])
 RANDOM_SIDES = {INPUTS[2]: 6, INPUTS[3]: 8}
-
-
-@st.cache_data(max_entries=2, show_spinner=False)
-def photo_stages(f: int, s: int, mode: str) -> dict[str, np.ndarray]:
-    """camera.png at 256 px through conv (vertical edge) → ReLU → pool."""
-    gray = bundled_gray("camera.png", 256)
-    z = conv2d(gray, VERTICAL_EDGE)
-    a = relu(z)
-    return {"input": gray, "conv": z, "relu": a, "pool": pool2d(a, f, stride=s, mode=mode)}
 
 
 def lecture_input_for_mode() -> None:
@@ -188,7 +174,8 @@ def lesson() -> None:
 
     if f <= 6:
         each_channel(f, s, mode)
-    photos(f, s, mode)
+    st.header("A photo through conv → ReLU → pool")
+    conv_relu_pool(KEY, f, s, mode, title=f"{MODES[mode]}, f={f}, s={s}")
 
 
 def each_channel(f: int, s: int, mode: str) -> None:
@@ -210,29 +197,6 @@ def each_channel(f: int, s: int, mode: str) -> None:
     pooled = channels[0][0]
     formula(f"6×6×3 → {pooled.shape[0]}×{pooled.shape[1]}×3", label="Shapes:")
     st.caption("The number of channels n_c does not change: each is pooled separately.")
-
-
-def photos(f: int, s: int, mode: str) -> None:
-    """camera.png through conv → ReLU → pool, at the page's f, s and mode."""
-    st.header("A photo through conv → ReLU → pool")
-    stages = photo_stages(f, s, mode)
-    titles = {
-        "input": "Input (camera, gray)",
-        "conv": "Conv: vertical edges (z)",
-        "relu": "ReLU(z)",
-        "pool": f"{MODES[mode]}, f={f}, s={s}",
-    }
-    scales = {"input": "gray", "conv": "signed", "relu": "relu", "pool": "relu"}
-    names = list(stages)
-    for row in (names[:2], names[2:]):
-        for column, name in zip(st.columns(2), row, strict=True):
-            with column:
-                img = stages[name]
-                chart(
-                    image_figure(img, scale=scales[name], title=titles[name]),
-                    key=f"{KEY}_{name}_photo",
-                )
-                st.caption(f"{img.shape[0]}×{img.shape[1]}")
 
 
 lesson()

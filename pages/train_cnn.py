@@ -8,7 +8,7 @@ import streamlit as st
 from cnn_core import DIGITS_NETWORK
 from cnn_core.train import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
 from ui.course import end_of_lesson
-from ui.digit_grids import digit_map, filter_maps, samples
+from ui.digit_grids import samples
 from ui.display import chart
 from ui.links import Param, decimal, save_link, whole
 from ui.maps import show_maps
@@ -22,18 +22,17 @@ from ui.network_table import (
     shape_line,
 )
 from ui.page import setup_page
-from ui.paint import paint_pad, parse_pixels, pixels_text
+from ui.paint import parse_pixels, pixels_text
 from ui.training import (
     Settings,
     Trained,
-    confusion_figure,
     curves_alt,
     curves_figure,
     digits_data,
     drawer,
     keep,
+    learned_views,
     percent,
-    predict_view,
     train_shared,
 )
 
@@ -219,76 +218,7 @@ if trained is not None:
             "The settings above have changed since this network was trained: what follows is "
             "the last network you trained. Press Train to train the new settings."
         )
-    t_layers = list(trained.settings.layers)
-
-    st.header("What it learned")
-    first = t_layers[0] if t_layers else None
-    if first is not None and first.kind == "conv":
-        st.subheader("The filters of layer 1")
-        st.write(
-            "Each filter is 3×3 weights learned from the data, drawn on one colour scale "
-            "(red positive, blue negative). Look for a column or row of one sign beside one "
-            "of the other: an edge detector, like the lecture's, found without being told."
-        )
-        show_maps(f"{KEY}_filters", filter_maps(trained.result.params[0][0]), cell=34)
-
-    st.subheader("One test digit, layer by layer")
-    index = st.number_input(
-        f"Test digit (0–{N_TEST - 1})",
-        0,
-        N_TEST - 1,
-        0,
-        key=f"{KEY}_digit",
-        help="Which of the 360 test digits to follow through the network.",
-    )
-    image = data.test.images[index]
-    st.write(f"Test digit {index} is a **{data.test.labels[index]}**.")
-    predict_view(image, trained, f"Test digit {index}", f"{KEY}_test")
-
-    st.subheader("The confusion matrix")
-    chart(confusion_figure(ev.confusion), key=f"{KEY}_confusion")
-    st.caption(
-        "Row: the true digit; column: what the network said. The diagonal holds the "
-        "right answers; any other number is a mistake, and where it sits says which digits "
-        "look alike to the network."
-    )
-
-    wrong = np.flatnonzero(ev.predicted != data.test.labels)
-    st.subheader(f"Digits it gets wrong ({len(wrong)} of {N_TEST})")
-    if len(wrong):
-        show_maps(
-            f"{KEY}_wrong",
-            [
-                digit_map(
-                    data.test.images[k],
-                    f"#{k}: a {data.test.labels[k]}, said {ev.predicted[k]}",
-                    f"Test digit {k}: a {data.test.labels[k]}, said {ev.predicted[k]}",
-                )
-                for k in wrong[:8]
-            ],
-        )
-    else:
-        st.write("None: every test digit is right.")
-
-    st.header("Paint a digit")
-    st.write(
-        "Paint with the mouse or a finger; when you let go, the network reads it. Digits in "
-        "the data fill the 8×8 box, thick and centred: paint yours the same way."
-    )
-    painted = st.session_state.get(f"{KEY}_painted")
-    painted = BLANK if painted is None else np.asarray(painted, dtype=np.uint8)
-
-    def on_paint(pixels: np.ndarray) -> None:
-        st.session_state[f"{KEY}_painted"] = pixels
-
-    pad, view = st.columns([2, 3])
-    with pad:
-        paint_pad(f"{KEY}_pad", painted, on_paint)
-    with view:
-        if not painted.any():
-            st.info("The pad is blank: paint a digit to see what the network reads.")
-        else:
-            predict_view(painted, trained, "Your digit", f"{KEY}_paint")
+    learned_views(KEY, trained, data)
 else:
     st.info("Press **Train**: the results, the learned filters and a pad to paint on follow.")
 

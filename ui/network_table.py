@@ -12,7 +12,10 @@ import streamlit as st
 
 from cnn_core import POOL_MODES, Layer, Row, describe, output_size, resolve_padding
 from cnn_core.network import LAYER_KINDS
+from ui.bars import count_bars
+from ui.display import chart, formula
 from ui.formulas import MINUS
+from ui.network_code import pytorch_code
 
 COLUMNS = ["layer", "f", "s", "p", "filters / units", "pool mode"]
 
@@ -211,3 +214,88 @@ def shape_line(
         total = sum(r.params for r in rows)
         start = "×".join(map(str, input_shape))
         st.markdown(f"Shapes: {start} → {path}; **{total:,} parameters** to learn.")
+
+
+def network_builder(key: str, presets: dict[str, tuple[tuple[int, int, int], list[Layer]]]) -> None:
+    """The network builder: a preset, the input's size, the layers as an editable table,
+    then each row's shapes, sizes and parameters, a chart, what the rows show, and the
+    network as PyTorch code. Controls are keyed ``{key}_…``."""
+    preset = st.selectbox(
+        "Start from",
+        list(presets),
+        key=f"{key}_preset",
+        help="A network from the lecture to start editing from.",
+    )
+    input_shape, preset_layers = presets[preset]
+    c = st.columns(3)
+    n_H = c[0].number_input(
+        "Input height n_H",
+        1,
+        2048,
+        input_shape[0],
+        key=f"{key}_nh_{preset}",
+        help="Height of the input image in pixels.",
+    )
+    n_W = c[1].number_input(
+        "Input width n_W",
+        1,
+        2048,
+        input_shape[1],
+        key=f"{key}_nw_{preset}",
+        help="Width of the input image in pixels.",
+    )
+    n_c0 = c[2].number_input(
+        "Input channels n_c",
+        1,
+        64,
+        input_shape[2],
+        key=f"{key}_nc_{preset}",
+        help="Channels of the input image (3 for colour).",
+    )
+    st.caption(
+        "Edit a cell, add or delete rows. Layers: conv (f, s, p, filters), pool (f, s, mode), "
+        "flatten, dense and softmax (units). A blank cell does not apply to its layer."
+    )
+    edited = st.data_editor(
+        layers_table(preset_layers),
+        key=f"{key}_layers_{preset}",
+        num_rows="dynamic",
+        hide_index=True,
+        column_config=COLUMN_CONFIG,
+    )
+    parsed = read_layers(edited)
+    rows = describe_rows((int(n_H), int(n_W), int(n_c0)), parsed)
+    summary = summary_table((int(n_H), int(n_W), int(n_c0)), rows)
+    st.dataframe(summary, hide_index=True, key=f"{key}_summary")
+    total = sum(r.params for r in rows)
+    formula(f"{total:,} parameters to learn", label="Total:")
+    bad = [r for r in rows if r.error]
+    if bad:
+        st.warning(
+            f"{len(bad)} layer{'s' * (len(bad) > 1)} cannot apply and were skipped; "
+            "their reason is on their row."
+        )
+    good = [r for r in rows if not r.error]
+    chart(
+        count_bars(
+            [r.layer.label() for r in good],
+            {
+                "activation size": [r.activations for r in good],
+                "parameters": [r.params for r in good],
+            },
+            numbers=False,
+            title="count (log scale)",
+            alt="; ".join(
+                f"{r.layer.label()}: {r.activations} activations, {r.params} parameters"
+                for r in good
+            ),
+        ),
+        key=f"{key}_bars",
+    )
+    if good:
+        st.caption(network_words(int(n_H * n_W * n_c0), good))
+    st.caption(
+        "The lecture's 39×39×3 network ends in a softmax over 10 classes: that 10 is ConvLab's "
+        "choice, since the notes do not say how many classes there are."
+    )
+    pytorch_code((int(n_H), int(n_W), int(n_c0)), parsed)

@@ -16,12 +16,16 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from cnn_core import relu
+from cnn_core import EDGE_KINDS, conv2d, relu
 from ui.colors import SIGNED_LUT
-from ui.photos import display_peak
+from ui.display import chart
+from ui.filter_picker import PickedFilter
+from ui.formulas import number
+from ui.input_picker import PickedInput
+from ui.photos import display_peak, image_figure
 
 HERE = Path(__file__).resolve().parent
-VIEWS = ("signed", "magnitude", "relu")
+SCALES = ("signed", "magnitude", "relu")
 
 _COMPONENT = st.components.v2.component(
     "convlab.photo_probe",
@@ -42,8 +46,8 @@ def encode(
     f + 1)`` of it with the f×f ``weights`` (the sums, before any ReLU); ``view`` is how
     the output is coloured (as ``ui.grids.to_display``; ``"relu"`` colours max(0, z)).
     """
-    if view not in VIEWS:
-        raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+    if view not in SCALES:
+        raise ValueError(f"view must be one of {SCALES}, got {view!r}")
     image = np.ascontiguousarray(image, dtype="<f4")
     output = np.ascontiguousarray(output, dtype="<f4")
     weights = np.asarray(weights)
@@ -85,3 +89,81 @@ def photo_probe(
     """Mount the probe: the photo and its map side by side (stacked on a phone)."""
     data = encode(image, output, weights, view=view, titles=titles)
     _COMPONENT(key=key, data=data, width="stretch")
+
+
+WORKING_SIZES = [256, 512, 1024]
+VIEWS = {
+    "Signed (red +, blue −)": "signed",
+    "Strength |·|": "magnitude",
+    "ReLU (negatives → 0)": "relu",
+}
+
+
+def photo_edges(key: str, picked: PickedInput, filt: PickedFilter) -> None:
+    """The edge lesson on a photo: its working size and view, the photo and its map under
+    the probe, then its vertical and horizontal edges side by side. Keys ``{key}_…``."""
+    left, right = st.columns(2)
+    with left:
+        st.select_slider(
+            "Working size (longest side, px)",
+            WORKING_SIZES,
+            value=512,
+            key=f"{key}_size",
+            help="The photo is shrunk to this many pixels on its longer side before the "
+            "filter slides over it: larger is sharper and slower.",
+        )
+    with right:
+        view = VIEWS[
+            st.radio(
+                "Show the output as",
+                list(VIEWS),
+                key=f"{key}_view",
+                horizontal=True,
+                help="Signed: the sums as they are. Strength: their size |z|, either sign. "
+                "ReLU: max(0, z), the sums a network keeps after its ReLU.",
+            )
+        ]
+    gray = picked.image
+    n_H, n_W = picked.original_shape
+    shrink = f", 1/{picked.factor} of its {n_W}×{n_H}" if picked.factor > 1 else ""
+    st.caption(f"{picked.label}: computed at {gray.shape[1]}×{gray.shape[0]} pixels{shrink}.")
+    if view == "relu":
+        st.caption(
+            "ReLU(z) = max(0, z): a negative sum becomes 0, a positive one stays. A network "
+            "applies it after each convolution (lesson 7), so only one sign of edge survives."
+        )
+    try:
+        maps = {
+            filt.label: conv2d(gray, filt.kernel),
+            "Vertical edges": conv2d(gray, EDGE_KINDS[filt.family][0]),
+            "Horizontal edges": conv2d(gray, EDGE_KINDS[filt.family][1]),
+        }
+    except ValueError as err:
+        st.error(f"This filter cannot slide over this image: {err}.")
+        return
+    # The probe gets the sums themselves: its ReLU view colours max(0, z) and says so.
+    photo_probe(
+        f"{key}_probe",
+        gray,
+        maps[filt.label],
+        filt.kernel,
+        view=view,
+        titles=("Grayscale input", filt.label),
+    )
+    if view == "relu":
+        maps = {name: relu(z) for name, z in maps.items()}
+    z = maps[filt.label]
+    st.caption(
+        f"Output {z.shape[1]}×{z.shape[0]}, values from {number(round(z.min()))} to "
+        f"{number(round(z.max()))}; colours are full at ±{number(round(display_peak(z)))}. "
+        "Point at either picture (or drag a finger over it) to see the numbers under the "
+        "filter."
+    )
+    st.header("Vertical and horizontal edges, side by side")
+    for column, name in zip(st.columns(2), ("Vertical edges", "Horizontal edges"), strict=True):
+        with column:
+            chart(
+                image_figure(maps[name], scale=view, title=name),
+                key=f"{key}_{name.split()[0].lower()}_chart",
+            )
+    st.caption(filt.sign)

@@ -7,8 +7,11 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from cnn_core import VERTICAL_EDGE, conv2d, pool2d, relu
 from ui.colors import SIGNED_LUT
+from ui.display import chart
 from ui.formulas import grid_text
+from ui.input_picker import bundled_gray
 
 
 def to_display(img: np.ndarray, scale: str) -> np.ndarray:
@@ -63,3 +66,34 @@ def _build_image(img: np.ndarray, scale: str, title: str) -> go.Figure:
     fig.update_traces(hovertemplate="row %{y}, column %{x}<extra></extra>")
     fig.update_layout(meta={"alt": grid_text(title or "Image", img)})
     return fig
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def photo_stages(f: int, s: int, mode: str) -> dict[str, np.ndarray]:
+    """camera.png at 256 px through conv (vertical edge) → ReLU → pool, as arrays."""
+    gray = bundled_gray("camera.png", 256)
+    z = conv2d(gray, VERTICAL_EDGE)
+    a = relu(z)
+    return {"input": gray, "conv": z, "relu": a, "pool": pool2d(a, f, stride=s, mode=mode)}
+
+
+def conv_relu_pool(key: str, f: int, s: int, mode: str, *, title: str) -> None:
+    """A photo through conv → ReLU → pool, two pictures to a line, each with its size."""
+    stages = photo_stages(f, s, mode)
+    titles = {
+        "input": "Input (camera, gray)",
+        "conv": "Conv: vertical edges (z)",
+        "relu": "ReLU(z)",
+        "pool": title,
+    }
+    scales = {"input": "gray", "conv": "signed", "relu": "relu", "pool": "relu"}
+    names = list(stages)
+    for row in (names[:2], names[2:]):
+        for column, name in zip(st.columns(2), row, strict=True):
+            with column:
+                img = stages[name]
+                chart(
+                    image_figure(img, scale=scales[name], title=titles[name]),
+                    key=f"{key}_{name}_photo",
+                )
+                st.caption(f"{img.shape[0]}×{img.shape[1]}")

@@ -29,11 +29,12 @@ from cnn_core import (
     split_digits,
     train,
 )
-from ui.digit_grids import activation_maps
+from ui.digit_grids import activation_maps, digit_map, filter_maps
 from ui.display import chart
 from ui.grids import Panel, panels_figure
 from ui.maps import show_maps
 from ui.network_table import network_text
+from ui.paint import paint_pad
 
 
 @dataclass(frozen=True)
@@ -337,3 +338,79 @@ def confusion_figure(confusion: np.ndarray) -> go.Figure:
     fig.update_xaxes(title="predicted digit", showticklabels=True, tickvals=list(range(10)))
     fig.update_yaxes(title="true digit", showticklabels=True, tickvals=list(range(10)))
     return fig
+
+
+def learned_views(key: str, trained: Trained, data: Data) -> None:
+    """After training: the learned filters, one test digit layer by layer, the confusion
+    matrix, the digits it gets wrong, and a pad to paint a digit on. Keys ``{key}_…``."""
+    ev = trained.evaluation
+    t_layers = list(trained.settings.layers)
+
+    st.header("What it learned")
+    first = t_layers[0] if t_layers else None
+    if first is not None and first.kind == "conv":
+        st.subheader("The filters of layer 1")
+        st.write(
+            "Each filter is 3×3 weights learned from the data, drawn on one colour scale "
+            "(red positive, blue negative). Look for a column or row of one sign beside one "
+            "of the other: an edge detector, like the lecture's, found without being told."
+        )
+        show_maps(f"{key}_filters", filter_maps(trained.result.params[0][0]), cell=34)
+
+    st.subheader("One test digit, layer by layer")
+    index = st.number_input(
+        f"Test digit (0–{len(data.test) - 1})",
+        0,
+        len(data.test) - 1,
+        0,
+        key=f"{key}_digit",
+        help=f"Which of the {len(data.test)} test digits to follow through the network.",
+    )
+    image = data.test.images[index]
+    st.write(f"Test digit {index} is a **{data.test.labels[index]}**.")
+    predict_view(image, trained, f"Test digit {index}", f"{key}_test")
+
+    st.subheader("The confusion matrix")
+    chart(confusion_figure(ev.confusion), key=f"{key}_confusion")
+    st.caption(
+        "Row: the true digit; column: what the network said. The diagonal holds the "
+        "right answers; any other number is a mistake, and where it sits says which digits "
+        "look alike to the network."
+    )
+
+    wrong = np.flatnonzero(ev.predicted != data.test.labels)
+    st.subheader(f"Digits it gets wrong ({len(wrong)} of {len(data.test)})")
+    if len(wrong):
+        show_maps(
+            f"{key}_wrong",
+            [
+                digit_map(
+                    data.test.images[k],
+                    f"#{k}: a {data.test.labels[k]}, said {ev.predicted[k]}",
+                    f"Test digit {k}: a {data.test.labels[k]}, said {ev.predicted[k]}",
+                )
+                for k in wrong[:8]
+            ],
+        )
+    else:
+        st.write("None: every test digit is right.")
+
+    st.header("Paint a digit")
+    st.write(
+        "Paint with the mouse or a finger; when you let go, the network reads it. Digits in "
+        "the data fill the 8×8 box, thick and centred: paint yours the same way."
+    )
+    painted = st.session_state.get(f"{key}_painted")
+    painted = np.zeros((8, 8), np.uint8) if painted is None else np.asarray(painted, np.uint8)
+
+    def on_paint(pixels: np.ndarray) -> None:
+        st.session_state[f"{key}_painted"] = pixels
+
+    pad, view = st.columns([2, 3])
+    with pad:
+        paint_pad(f"{key}_pad", painted, on_paint)
+    with view:
+        if not painted.any():
+            st.info("The pad is blank: paint a digit to see what the network reads.")
+        else:
+            predict_view(painted, trained, "Your digit", f"{key}_paint")
