@@ -227,30 +227,17 @@ def network_builder(key: str, presets: dict[str, tuple[tuple[int, int, int], lis
         help="A network from the lecture to start editing from.",
     )
     input_shape, preset_layers = presets[preset]
-    c = st.columns(3)
-    n_H = c[0].number_input(
-        "Input height n_H",
-        1,
-        2048,
-        input_shape[0],
-        key=f"{key}_nh_{preset}",
-        help="Height of the input image in pixels.",
+    # (label, largest value, help, key): the input's height, width and channels.
+    sizes = (
+        ("Input height n_H", 2048, "Height of the input image in pixels.", "nh"),
+        ("Input width n_W", 2048, "Width of the input image in pixels.", "nw"),
+        ("Input channels n_c", 64, "Channels of the input image (3 for colour).", "nc"),
     )
-    n_W = c[1].number_input(
-        "Input width n_W",
-        1,
-        2048,
-        input_shape[1],
-        key=f"{key}_nw_{preset}",
-        help="Width of the input image in pixels.",
-    )
-    n_c0 = c[2].number_input(
-        "Input channels n_c",
-        1,
-        64,
-        input_shape[2],
-        key=f"{key}_nc_{preset}",
-        help="Channels of the input image (3 for colour).",
+    n_H, n_W, n_c0 = (
+        column.number_input(label, 1, top, input_shape[k], key=f"{key}_{name}_{preset}", help=text)
+        for k, (column, (label, top, text, name)) in enumerate(
+            zip(st.columns(3), sizes, strict=True)
+        )
     )
     st.caption(
         "Edit a cell, add or delete rows. Layers: conv (f, s, p, filters), pool (f, s, mode), "
