@@ -23,6 +23,17 @@ def open_page(path: str, **state) -> AppTest:
     return at
 
 
+def open_link(path: str, *, timeout: float = 60, **params: str) -> AppTest:
+    """A fresh session opening ``/page?params``, as a student's browser would."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    at.switch_page(path)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def figure(at: AppTest, key: str) -> dict:
     return json.loads(at.get_by_key(key).proto.spec)
 

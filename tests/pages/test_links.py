@@ -6,26 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from cnn_core import HORIZONTAL_EDGE, box_filter, conv2d
 from cnn_core.examples import CHECKER, lecture_image
-from tests.pages.helpers import APP, formulas, linked, linked_grids, texts
+from tests.pages.helpers import formulas, linked, linked_grids, open_link, texts
 from ui.input_picker import MAX_UPLOAD_MB
 from ui.links import verbatim
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def open_link(path: str, **params: str) -> AppTest:
-    """A fresh session opening ``/page?params``, as a student's browser would."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(path)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_an_edge_link_reproduces_input_filter_and_cell():

@@ -15,7 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cnn_core import DIGITS_NETWORK, describe, digit_inputs, predict_proba, split_digits
-from tests.pages.helpers import APP, open_page, texts
+from tests.pages.helpers import open_link as open_page_link
+from tests.pages.helpers import open_page, texts
 
 PAGE = "pages/train_cnn.py"
 ACCURACY = re.compile(r"Test accuracy: (\d+\.\d) %")
@@ -24,13 +25,7 @@ CLAIM = re.compile(r"accura[^.\n]*\d\s*%|\d\s*%[^.\n]*accura", re.IGNORECASE)
 
 
 def open_link(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page(PAGE)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page_link(PAGE, timeout=120, **params)
 
 
 def train(at: AppTest) -> AppTest:
