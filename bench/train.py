@@ -29,12 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cnn_core import (
     DIGITS_NETWORK,
     describe,
-    digit_inputs,
     init_params,
-    split_digits,
     to_pytorch,
     train,
 )
+from cnn_core.train import digit_arrays
 
 LIBRARIES = ("cnn_core", "torch")
 INPUT = (8, 8, 1)
@@ -42,19 +41,9 @@ SEED, BATCH, LR = 0, 32, 0.01
 FULL_EPOCHS = 12  # train's default
 
 
-def data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    train_set, test_set = split_digits()
-    return (
-        digit_inputs(train_set.images),
-        train_set.labels,
-        digit_inputs(test_set.images),
-        test_set.labels,
-    )
-
-
 def run_cnn_core(epochs: int) -> dict[str, float]:
     """One call of ``train``: what the page runs."""
-    x, y, x_test, y_test = data()
+    x, y, x_test, y_test = digit_arrays()
     result = train(
         x, y, DIGITS_NETWORK, epochs=epochs, batch_size=BATCH, lr=LR, seed=SEED,
         validation=(x_test, y_test) if epochs > 1 else None,
@@ -103,7 +92,7 @@ def run_torch(epochs: int) -> dict[str, float]:
     import torch
     import torch.nn.functional as F  # noqa: N812 - the name every torch user knows
 
-    x, y, x_test, y_test = data()
+    x, y, x_test, y_test = digit_arrays()
     xt = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
     yt = torch.from_numpy(y)
     xt_test = torch.from_numpy(x_test).permute(0, 3, 1, 2).contiguous()

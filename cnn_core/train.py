@@ -24,6 +24,7 @@ import numpy as np
 from cnn_core.arrays import as_array
 from cnn_core.backward import conv2d_backward, pool2d_backward
 from cnn_core.conv import conv2d
+from cnn_core.digits import split_digits
 from cnn_core.network import Layer, check_applies, describe
 from cnn_core.pool import pool2d, relu
 from cnn_core.shapes import check_int
@@ -145,6 +146,23 @@ def digit_inputs(images: np.ndarray, dtype: type = np.float32) -> np.ndarray:
     if images.ndim != 3:
         raise ValueError(f"images must be (m, n_H, n_W), got shape {images.shape}")
     return (images.astype(dtype) / dtype(PIXEL_SCALE))[..., None]
+
+
+def digit_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``split_digits()`` as the network takes it: ``(x_train, y_train, x_test, y_test)``.
+
+    ``x`` is ``digit_inputs`` of the images, ``(m, 8, 8, 1)`` float32; ``y`` the labels.
+
+    >>> [a.shape for a in digit_arrays()]
+    [(1437, 8, 8, 1), (1437,), (360, 8, 8, 1), (360,)]
+    """
+    train_set, test_set = split_digits()
+    return (
+        digit_inputs(train_set.images),
+        train_set.labels,
+        digit_inputs(test_set.images),
+        test_set.labels,
+    )
 
 
 def _check_network(input_shape: tuple[int, ...], layers: list[Layer]) -> None:

@@ -14,11 +14,9 @@ from ui.links import Param, decimal, save_link, whole
 from ui.maps import show_maps
 from ui.network_code import pytorch_code
 from ui.network_table import (
-    COLUMN_CONFIG,
-    layers_table,
+    layers_editor,
     network_text,
     parse_network,
-    read_layers,
     shape_line,
 )
 from ui.page import setup_page
@@ -80,20 +78,13 @@ st.header("The network")
 base = st.session_state.get(f"{KEY}_net") or DIGITS_NETWORK
 left, right = st.columns([3, 2])
 with left:
-    edited = st.data_editor(
-        layers_table(base),
-        key=f"{KEY}_layers_{network_text(base)}",
-        num_rows="dynamic",
-        hide_index=True,
-        column_config=COLUMN_CONFIG,
-    )
+    rows = layers_editor(f"{KEY}_layers_{network_text(base)}", base)
 with right:
     st.markdown(
         "A **conv** or **dense** layer includes its ReLU, as the lecture's CONV and FC do. "
         "The last layer is a softmax over the 10 digits."
     )
     st.caption("Edit a cell, add or delete rows; a blank cell does not apply to its layer.")
-rows = read_layers(edited)
 layers = [la for la, _ in rows]
 refused = [f"layer {i} ({la.label()}): {why}" for i, (la, why) in enumerate(rows, 1) if why]
 shape_line(INPUT, rows, "This network cannot train on 8×8 digits")

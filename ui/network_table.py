@@ -52,6 +52,19 @@ def _blank(v) -> bool:
     return v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == ""
 
 
+def layers_editor(key: str, layers: list[Layer]) -> list[tuple[Layer, str]]:
+    """The layers as an editable table (rows can be added and deleted), read back with
+    ``read_layers``. A new ``key`` starts the table again from ``layers``."""
+    edited = st.data_editor(
+        layers_table(layers),
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config=COLUMN_CONFIG,
+    )
+    return read_layers(edited)
+
+
 def read_layers(table: pd.DataFrame) -> list[tuple[Layer, str]]:
     """Rows of the editor → (layer, why it is refused or ""); blank cells take defaults.
 
@@ -243,14 +256,7 @@ def network_builder(key: str, presets: dict[str, tuple[tuple[int, int, int], lis
         "Edit a cell, add or delete rows. Layers: conv (f, s, p, filters), pool (f, s, mode), "
         "flatten, dense and softmax (units). A blank cell does not apply to its layer."
     )
-    edited = st.data_editor(
-        layers_table(preset_layers),
-        key=f"{key}_layers_{preset}",
-        num_rows="dynamic",
-        hide_index=True,
-        column_config=COLUMN_CONFIG,
-    )
-    parsed = read_layers(edited)
+    parsed = layers_editor(f"{key}_layers_{preset}", preset_layers)
     rows = describe_rows((int(n_H), int(n_W), int(n_c0)), parsed)
     summary = summary_table((int(n_H), int(n_W), int(n_c0)), rows)
     st.dataframe(summary, hide_index=True, key=f"{key}_summary")

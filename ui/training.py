@@ -29,6 +29,7 @@ from cnn_core import (
     split_digits,
     train,
 )
+from cnn_core.train import digit_arrays
 from ui.digit_grids import activation_maps, digit_map, filter_maps
 from ui.display import chart
 from ui.grids import Panel, panels_figure
@@ -66,7 +67,8 @@ class Data:
 def digits_data() -> Data:
     """The fixed 1,437 / 360 split and the network's inputs, read once per server (read-only)."""
     train_set, test_set = split_digits()
-    return Data(train_set, test_set, digit_inputs(train_set.images), digit_inputs(test_set.images))
+    x_train, _, x_test, _ = digit_arrays()
+    return Data(train_set, test_set, x_train, x_test)
 
 
 @dataclass(eq=False)

@@ -18,10 +18,9 @@ from cnn_core import (
     init_params,
     loss_and_gradients,
     predict_proba,
-    split_digits,
     train,
 )
-from cnn_core.train import BLOW_UP, DEFAULT_EPOCHS
+from cnn_core.train import BLOW_UP, DEFAULT_EPOCHS, digit_arrays
 
 # Two tiny networks that between them use every kind of layer and option the backward
 # pass has: stride 2 with padding, "same", max and average pooling with s < f and s = f,
@@ -47,13 +46,7 @@ TINY_NETWORKS = {
 
 @pytest.fixture(scope="module")
 def digits():
-    train_set, test_set = split_digits()
-    return (
-        digit_inputs(train_set.images),
-        train_set.labels,
-        digit_inputs(test_set.images),
-        test_set.labels,
-    )
+    return digit_arrays()
 
 
 def cross_entropy(params, x, y, layers):
