@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class Lesson:
+    key: str
+    """The lesson's own name: its widgets' key prefix, and what seeds its questions."""
     path: str
     title: str
     icon: str
@@ -33,13 +35,15 @@ class Lesson:
 
 LESSONS = [
     Lesson(
+        "why",
         "pages/why_convolutions.py",
         "Why convolutions",
         ":material/help:",
-        "see why a filter needs 280 numbers where a dense layer needs 3 billion",
+        "see why ten 3×3×3 filters need 280 numbers where a dense layer needs 3 billion",
         8,
     ),
     Lesson(
+        "edge",
         "pages/edge_detection.py",
         "Edge detection",
         ":material/border_vertical:",
@@ -47,6 +51,7 @@ LESSONS = [
         15,
     ),
     Lesson(
+        "learn",
         "pages/learn_filter.py",
         "Learn a filter",
         ":material/model_training:",
@@ -54,13 +59,15 @@ LESSONS = [
         12,
     ),
     Lesson(
+        "padding",
         "pages/padding.py",
         "Padding",
         ":material/padding:",
-        "add a border of zeros so the image keeps its size and its edges count",
+        "pad p zeros on every side so the image keeps its size and its edges count",
         10,
     ),
     Lesson(
+        "stride",
         "pages/stride.py",
         "Stride",
         ":material/steppers:",
@@ -68,6 +75,7 @@ LESSONS = [
         10,
     ),
     Lesson(
+        "volumes",
         "pages/volumes.py",
         "Convolution over volumes",
         ":material/layers:",
@@ -75,6 +83,7 @@ LESSONS = [
         12,
     ),
     Lesson(
+        "layer",
         "pages/one_layer.py",
         "One layer",
         ":material/stacks:",
@@ -82,6 +91,7 @@ LESSONS = [
         15,
     ),
     Lesson(
+        "pool",
         "pages/pooling.py",
         "Pooling",
         ":material/grid_view:",
@@ -89,6 +99,7 @@ LESSONS = [
         10,
     ),
     Lesson(
+        "train",
         "pages/train_cnn.py",
         "Train a CNN",
         ":material/school:",

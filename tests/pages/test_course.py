@@ -7,23 +7,16 @@ Questions are driven as a student would: read the label, type into the box, pres
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1.element_tree import TextInput
 
-from tests.pages.helpers import APP, open_page, texts
-from tests.ui.test_questions import solve
+from tests.pages.helpers import APP, open_link, open_page, texts
+from tests.ui.test_questions import solve_question
+from ui.answers import plain
 from ui.lessons import LESSONS, ROOT, available_lessons
-from ui.questions import plain
+from ui.questions import questions
+from ui.quiz import grid_table
 
-KEYS = {
-    "pages/why_convolutions.py": "why",
-    "pages/edge_detection.py": "edge",
-    "pages/learn_filter.py": "learn",
-    "pages/padding.py": "padding",
-    "pages/stride.py": "stride",
-    "pages/volumes.py": "volumes",
-    "pages/one_layer.py": "layer",
-    "pages/pooling.py": "pool",
-    "pages/train_cnn.py": "train",
-}
+KEYS = {x.path: x.key for x in LESSONS}
 LESSON_PATHS = [x.path for x in available_lessons()]
 
 
@@ -60,6 +53,21 @@ def answer_boxes(at):
     return sorted(boxes, key=lambda w: w.label)
 
 
+def asked(path: str, seed: int, box):
+    """The question behind a box, found by its label (the grids come with it)."""
+    [q] = [q for q in questions(path, seed) if box.label.endswith(q.text)]
+    return q
+
+
+def typed(box, value) -> str | int | float:
+    """What a student types: text in a text box, a number in a number box."""
+    if isinstance(value, tuple):
+        return plain(value).replace(",", "")
+    if isinstance(box, TextInput):
+        return str(value)
+    return int(value) if float(value).is_integer() else value
+
+
 def check(at):
     [button] = [b for b in at.button if b.label == "Check"]
     return button.click().run()
@@ -90,9 +98,13 @@ def test_right_answers_are_graded_right_and_counted(path, seed):
     buttons = [b.label for b in at.button]
     assert buttons.count("Check") == 1
     assert not [b for b in buttons if b.startswith("Check") and b != "Check"]
+    page_text = texts(at)
     for box in boxes:
-        want = solve(box.label)
-        box.set_value(plain(want).replace(",", "") if isinstance(want, tuple) else want)
+        q = asked(path, seed, box)
+        for _name, grid in q.grids:
+            assert grid_table(grid) in page_text  # drawn on the page, as the solver reads it
+        want = solve_question(q)
+        box.set_value(typed(box, round(want, 6) if isinstance(want, float) else want))
     check(at)
     assert not at.exception
     assert len(at.success) >= len(boxes), [e.value for e in at.error]
@@ -104,15 +116,15 @@ def test_a_wrong_answer_is_refused_with_the_worked_answer(path):
     page = KEYS[path]
     at = open_page(with_questions(path), **{f"{page}_q": 2})
     boxes = answer_boxes(at)
-    for box in boxes:
-        want = solve(box.label)
-        box.set_value("1×2×3×4" if isinstance(want, tuple) else want + 1)
+    qs = [asked(path, 2, box) for box in boxes]
+    for box, q in zip(boxes, qs, strict=True):
+        want = solve_question(q)
+        box.set_value("1×2×3×4" if isinstance(want, tuple) else typed(box, round(want) + 1))
     check(at)
     errors = [e.value for e in at.error]
     assert len(errors) == len(boxes)
-    for box, error in zip(boxes, errors, strict=True):
-        want = plain(solve(box.label))
-        assert error.endswith(f"The answer is {want}."), error
+    for q, error in zip(qs, errors, strict=True):
+        assert error.endswith(f"The answer is {plain(q.answer)}."), error
         assert " = " in error  # worked out, not only stated
     assert f"0 of {len(boxes)} right" in at.sidebar.markdown[-1].value
 
@@ -120,8 +132,8 @@ def test_a_wrong_answer_is_refused_with_the_worked_answer(path):
 @pytest.mark.parametrize("spelling", ["{}x{}x{}", "{}×{}×{}", "{} × {} × {}"])
 def test_a_shape_answer_is_accepted_in_every_spelling(spelling):
     at = open_page("pages/pooling.py", pool_q=4)
-    [box] = [b for b in at.text_input if "_answer_" in (b.key or "")]
-    box.set_value(spelling.format(*solve(box.label)))
+    [box] = [b for b in at.text_input if (b.key or "").endswith("_pool_shape")]
+    box.set_value(spelling.format(*solve_question(asked("pages/pooling.py", 4, box))))
     check(at)
     assert any(e.value.startswith("Right: ") and "×" in e.value for e in at.success)
 
@@ -151,10 +163,48 @@ def test_a_link_with_a_seed_asks_that_seeds_questions():
     assert linked == [b.label for b in answer_boxes(open_page("pages/stride.py", stride_q=5))]
 
 
-def test_the_answer_key_is_collapsed_and_holds_every_answer():
+def answer_key(at):
+    return [e for e in at.expander if e.label == "Answer key (for the teacher)"]
+
+
+def test_the_answer_key_is_hidden_from_students():
     at = open_page("pages/stride.py")
-    [key] = [e for e in at.expander if e.label == "Answer key (for the teacher)"]
+    assert not answer_key(at)
+    assert "Answer key" not in texts(at)
+
+
+def test_a_teachers_link_shows_the_answer_key_collapsed_with_every_answer():
+    at = open_link("pages/stride.py", teacher="1")
+    [key] = answer_key(at)
     assert not key.proto.expanded
     shown = key.markdown[0].value
     for box in answer_boxes(at):
-        assert f"**{plain(solve(box.label))}**" in shown
+        assert f"**{plain(solve_question(asked('pages/stride.py', 0, box)))}**" in shown
+    at.run()  # the page rewrote its link without teacher=1: the session remembers
+    assert answer_key(at)
+
+
+def test_the_answer_key_stays_off_the_projector():
+    at = open_link("pages/stride.py", teacher="1", present="1")
+    assert not answer_key(at)
+
+
+def test_a_blank_answer_is_not_counted():
+    at = open_page("pages/padding.py")
+    boxes = answer_boxes(at)
+    q = asked("pages/padding.py", 0, boxes[0])
+    boxes[0].set_value(solve_question(q))
+    check(at)
+    assert not at.error
+    assert "1 of 1 right" in at.sidebar.markdown[-1].value
+    assert [i.value for i in at.info if "No answer yet" in i.value]
+
+
+def test_a_decimal_answer_is_echoed_as_typed():
+    at = open_page("pages/pooling.py", pool_q=0)
+    [box] = [b for b in at.text_input if b.key.endswith("_average")]
+    want = solve_question(asked("pages/pooling.py", 0, box))
+    box.set_value(f"{want}01")
+    check(at)
+    [error] = [e.value for e in at.error]
+    assert error.startswith(f"Not {want}01: ") and error.endswith(f"The answer is {plain(want)}.")
