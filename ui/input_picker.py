@@ -53,12 +53,12 @@ class PickedInput:
 def _photo(digest: str, _data: bytes, max_side: int) -> tuple[np.ndarray, tuple[int, int], int]:
     """Decode, gray and shrink once per file and working size (hashed by digest, not bytes).
 
-    A JPEG is decoded straight at a reduced scale (``load_image(max_side=...)``): a 12 MP
-    photo then needs ~15 MB instead of ~300 MB, which matters with a classroom uploading.
+    Gray and shrunk inside Pillow (``load_image(max_side=..., gray=True)``), a JPEG decoded
+    straight at a reduced scale: a 40 MP PNG or JPEG costs at most ~190 MB while decoding
+    instead of ~1.4 GB, which matters with a classroom uploading (docs/decisions.md).
     """
-    rgb = load_image(_data, max_side=max_side)
+    gray = load_image(_data, max_side=max_side, gray=True)
     n_H, n_W = image_size(_data)
-    gray = downscale(to_gray(rgb), max_side)
     return gray, (n_H, n_W), round(n_W / gray.shape[1])
 
 

@@ -1,10 +1,12 @@
 import io
+import queue
+import threading
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from cnn_core import downscale, downscale_factor, image_size, load_image, to_gray
+from cnn_core import downscale, downscale_factor, image_size, images, load_image, to_gray
 from tests import samples
 
 
@@ -86,12 +88,17 @@ def test_a_large_jpeg_can_be_decoded_at_reduced_scale():
     smooth = (np.sin(xx / 90) * 60 + np.cos(yy / 70) * 60 + 128).astype(np.uint8)
     rgb = Image.fromarray(np.stack([smooth, smooth[::-1], smooth], axis=2))
     data = samples.encode(rgb, "JPEG", quality=95)
-    assert load_image(data, max_side=500).shape == (600, 800, 3)  # 1/2: 1/4 is below 500
+    # 1/2 by libjpeg (1/4 is below 500), then 2×2 blocks: the size a full decode gives.
+    assert load_image(data, max_side=500).shape == (300, 400, 3)
     fast = load_image(data, max_side=400)
-    assert fast.shape == (300, 400, 3)  # 1/4 scale, exactly 400 wide
+    assert fast.shape == (300, 400, 3)  # 1/4 scale by libjpeg, exactly 400 wide
     full = downscale(load_image(data), 400)
     assert full.shape == fast.shape
     assert np.abs(fast - full).mean() < 2.0  # DCT scaling against a block mean
+    # Gray, libjpeg decodes the luma plane alone: the same picture.
+    gray = load_image(data, max_side=400, gray=True)
+    assert gray.shape == (300, 400)
+    assert np.abs(gray - to_gray(full)).mean() < 2.0
 
 
 def test_image_size_reads_the_header_and_turns_for_exif():
@@ -99,6 +106,16 @@ def test_image_size_reads_the_header_and_turns_for_exif():
     assert image_size(samples.exif_rotated_jpeg()) == (40, 30)
     with pytest.raises(ValueError, match="not an image ConvLab can read"):
         image_size(samples.not_an_image())
+
+
+def test_image_size_of_a_png_does_not_decode_it(monkeypatch):
+    from PIL import PngImagePlugin
+
+    def load(self):
+        raise AssertionError("image_size decoded the pixels")
+
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load", load)
+    assert image_size(samples.png_bytes((40, 30))) == (30, 40)
 
 
 def _float_tiff(values: np.ndarray) -> bytes:
@@ -118,3 +135,167 @@ def test_a_float_tiff_in_0_to_255_is_kept_and_one_beyond_is_stretched():
     np.testing.assert_allclose(kept[..., 0], [[0, 2], [128, 255]], atol=1e-4)
     stretched = load_image(_float_tiff(np.array([[-10.0, 0.0], [10.0, 30.0]])))
     np.testing.assert_allclose(stretched[..., 0], [[0, 63.75], [127.5, 255]], atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "img"),
+    [
+        ("EPS", Image.new("L", (8, 8), 128)),  # Pillow would hand it to Ghostscript
+        ("ICO", Image.new("RGB", (16, 16))),
+        ("TGA", Image.new("RGB", (8, 8))),
+        ("PCX", Image.new("RGB", (8, 8))),
+    ],
+)
+def test_a_format_outside_the_six_is_refused_even_renamed(fmt, img):
+    data = samples.encode(img, fmt)
+    assert Image.open(io.BytesIO(data)).format == fmt  # Pillow alone would open it
+    for read in (load_image, image_size):
+        with pytest.raises(ValueError) as err:
+            read(data)
+        assert str(err.value) == (
+            "this file is not an image ConvLab can read: use JPEG, PNG, WebP, BMP, GIF or TIFF"
+        )
+
+
+def test_a_webp_over_its_own_limit_is_refused_before_decoding(monkeypatch):
+    def decode(*args):
+        raise AssertionError("decoded a WebP over its limit")
+
+    monkeypatch.setattr(images, "_decode", decode)
+    # 16 MP of one gray: a few bytes, under the general 40 MP, over WebP's 15 MP.
+    data = samples.encode(Image.new("L", (4000, 4000), 200), "WEBP", lossless=True, method=0)
+    assert len(data) < 1000
+    with pytest.raises(ValueError) as err:
+        load_image(data, max_side=512)
+    assert str(err.value) == (
+        "WebP images may have up to 15 MP here (decoding WebP takes more memory); "
+        "this one is 4000×4000 = 16.0 MP"
+    )
+
+
+def test_the_general_limit_still_applies_to_a_format_with_its_own(monkeypatch):
+    monkeypatch.setattr(images, "_decode", lambda *args: pytest.fail("decoded"))
+    with pytest.raises(ValueError, match=r"the image is 40×30 = 0\.0 MP; the limit is 0\.001 MP"):
+        load_image(samples.FORMATS["webp"](), max_pixels=1000)
+
+
+def _smooth_noisy(size=(703, 427), seed=0) -> np.ndarray:
+    """A picture with smooth shapes and noise, so every block mean is different."""
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w]
+    rng = np.random.default_rng(seed)
+    base = np.stack([np.sin(xx / 37), np.cos(yy / 23), np.sin((xx + yy) / 51)], axis=2)
+    return np.clip(base * 90 + 128 + rng.normal(0, 20, (h, w, 3)), 0, 255).astype(np.uint8)
+
+
+def _rgba_png() -> bytes:
+    rgb = _smooth_noisy()
+    alpha = np.random.default_rng(1).integers(0, 256, rgb.shape[:2], dtype=np.uint8)
+    return samples.encode(Image.fromarray(np.dstack([rgb, alpha]), "RGBA"), "PNG")
+
+
+def _palette_gif_with_transparency() -> bytes:
+    img = Image.fromarray(_smooth_noisy()).quantize(64)
+    return samples.encode(img, "GIF", transparency=3)
+
+
+def _gray16_png() -> bytes:
+    return samples.encode(Image.fromarray(_smooth_noisy()[..., 0].astype(np.uint16) * 251), "PNG")
+
+
+def _float_tiff_smooth() -> bytes:
+    return samples.encode(Image.fromarray(_smooth_noisy()[..., 1] / 7.0 - 3, "F"), "TIFF")
+
+
+def _rotated_png() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return samples.encode(Image.fromarray(_smooth_noisy((700, 420))), "PNG", exif=exif)
+
+
+# Pillow's reduce rounds each 8-bit channel's block mean to a whole value: ±0.5, plus at
+# most one unit of the block's sum (1/k², 1/49 for k = 7) from its fixed-point division;
+# luma weights sum to 1, so gray is within that too. 16-bit and float images are averaged
+# in float32: agreement to float rounding.
+EIGHT_BIT, FLOAT = 0.5 + 1 / 49 + 1e-3, 1e-3
+
+
+@pytest.mark.parametrize(
+    ("make", "tolerance"),
+    [
+        (lambda: samples.encode(Image.fromarray(_smooth_noisy()), "PNG"), EIGHT_BIT),
+        (lambda: samples.encode(Image.fromarray(_smooth_noisy()), "BMP"), EIGHT_BIT),
+        (_rgba_png, EIGHT_BIT),
+        (_palette_gif_with_transparency, EIGHT_BIT),
+        (
+            lambda: samples.encode(Image.fromarray(_smooth_noisy()).convert("CMYK"), "TIFF"),
+            EIGHT_BIT,
+        ),
+        (_gray16_png, FLOAT),
+        (_float_tiff_smooth, FLOAT),
+        (_rotated_png, EIGHT_BIT),
+    ],
+    ids=[
+        "png",
+        "bmp",
+        "rgba_png",
+        "gif_transparent",
+        "cmyk_tiff",
+        "png16",
+        "float_tiff",
+        "exif_png",
+    ],
+)
+def test_the_reduced_decode_is_the_full_decode_shrunk(make, tolerance, monkeypatch):
+    data = make()
+    full = load_image(data)
+    # Tiny strips, so converted pictures are assembled from many (one output row each).
+    monkeypatch.setattr(images, "_STRIP_PIXELS", 1)
+    small = load_image(data, max_side=100)
+    expected = downscale(full, 100)  # k = 8 (7 for the 700×420): edges dropped alike
+    assert small.shape == expected.shape and small.dtype == np.float32
+    assert np.abs(small - expected).max() <= tolerance
+    gray = load_image(data, max_side=100, gray=True)
+    assert np.abs(gray - to_gray(expected)).max() <= tolerance
+
+
+def test_at_most_two_decodes_run_at_once_and_a_third_waits(monkeypatch):
+    entered: queue.Queue[str] = queue.Queue()
+    gates = {name: threading.Event() for name in "abc"}
+    results: dict[str, object] = {}
+
+    def decode(img, max_side, gray):
+        name = threading.current_thread().name
+        entered.put(name)
+        assert gates[name].wait(timeout=60)
+        return np.zeros((1, 1), dtype=np.float32)
+
+    def upload():
+        try:
+            results[threading.current_thread().name] = load_image(samples.png_bytes())
+        except BaseException as err:  # shown by the assertion below
+            results[threading.current_thread().name] = err
+
+    monkeypatch.setattr(images, "_decode", decode)
+    threads = {name: threading.Thread(target=upload, name=name) for name in "abc"}
+    try:
+        threads["a"].start()
+        threads["b"].start()
+        assert {entered.get(timeout=60), entered.get(timeout=60)} == {"a", "b"}
+        # Both slots taken: a third decode cannot start.
+        assert images.MAX_DECODES == 2
+        assert not images._DECODES.acquire(blocking=False)
+        threads["c"].start()
+        gates["a"].set()  # a ends: c takes its slot while b still decodes
+        assert entered.get(timeout=60) == "c"
+        threads["a"].join(timeout=60)
+        assert threads["b"].is_alive() and "b" not in results
+    finally:
+        for gate in gates.values():
+            gate.set()
+        for thread in threads.values():
+            if thread.is_alive() or thread.ident is not None:
+                thread.join(timeout=60)
+    assert all(isinstance(results[name], np.ndarray) for name in "abc"), results
+    assert images._DECODES.acquire(blocking=False)  # every slot given back
+    images._DECODES.release()

@@ -142,6 +142,11 @@ def upload(at, name: str, data: bytes, mime: str = "image/png"):
     ("name", "make", "message"),
     [
         ("notes.png", samples.not_an_image, "this file is not an image ConvLab can read"),
+        (  # a real EPS renamed: refused before Pillow's Ghostscript plugin sees it
+            "drawing.png",
+            lambda: samples.encode(Image.new("L", (8, 8), 128), "EPS"),
+            "this file is not an image ConvLab can read: use JPEG, PNG, WebP, BMP, GIF or TIFF",
+        ),
         ("half.png", samples.truncated_png, "the image file is damaged or incomplete"),
         ("bomb.png", samples.bomb_png, "too large to open safely"),
         ("dot.png", samples.one_pixel_png, "filter 3×3 does not fit a 1×1 image"),
