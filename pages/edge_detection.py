@@ -100,9 +100,10 @@ LINK = [
 setup_page(KEY, LINK)
 st.title("Edge detection")
 st.write(
-    "A filter is a small grid of weights. Slide it over the image: at each position, "
-    "multiply the numbers under it by the weights and add them up. Sums far from 0, of "
-    "either sign, mark edges: −30 is an edge as much as 30."
+    "A filter (also called a kernel) is a small grid of weights. Slide it over the image, "
+    "without flipping it: at each position, multiply the numbers under it by the weights "
+    "and add them up. Sums far from 0, of either sign, mark edges: −30 is an edge as much "
+    "as 30."
 )
 examples(KEY, LECTURE_EXAMPLES, reset=FIRST_EXAMPLE)
 
@@ -134,10 +135,11 @@ with st.expander("What the lecture says"):
         f"{number(lecture[0, 0])}.\n"
         f"- Bright → dark gives {number(step_up.max())} down the middle, dark → bright "
         f"{number(step_down.min())}: the sign tells the direction of the edge.\n"
-        "- Sobel and Scharr weight the centre row more; edges at 45° or 30° need rotated "
-        "filters.\n"
+        "- The vertical Sobel and Scharr filters weight the centre row more (2 or 10 "
+        "against 1 or 3); their horizontal versions weight the centre column more. Edges "
+        "at 45° or 30° need rotated filters.\n"
         "- The point: treat the nine numbers as parameters w1 … w9 and **learn** them. A "
-        "network finds filters that suit its task better than any hand-designed one.\n"
+        "network can learn filters that suit its task better than any hand-designed one.\n"
         "- Filter sizes are usually odd: 1×1, 3×3, 5×5, 9×9."
     )
 end_of_lesson(KEY, "pages/edge_detection.py")

@@ -47,7 +47,7 @@ def lesson() -> None:
     with c1:
         picked = input_picker(KEY, max_side=PHOTO_SIDE)
     with c2:
-        filt = filter_picker(KEY)
+        filt = filter_picker(KEY, hidden=True)
     c3, c4, c5 = st.columns(3)
     steps = c3.select_slider(
         "Steps", STEPS, value=200, key=f"{KEY}_steps", help="How many gradient steps to take."
@@ -57,8 +57,9 @@ def lesson() -> None:
         RATES,
         value=1.0,
         key=f"{KEY}_lr",
-        help="The step size as a multiple of 1/L, a step that cannot overshoot. "
-        "Above 2 it overshoots further each step.",
+        help="The step size as a multiple of the safe step, 1 ÷ the loss's sharpest "
+        "curvature (worked out from the input). At 1 no step overshoots; up to 2 steps "
+        "overshoot but still shrink; above 2 each overshoots further than the last.",
     )
     centre = c5.toggle(
         "Centre the input",
@@ -77,6 +78,22 @@ def lesson() -> None:
     digest = hashlib.sha256(np.ascontiguousarray(picked.image).tobytes()).hexdigest()
     x, target, run = learn(picked.image, digest, centre, hidden, steps, rate)
     show_run(x, hidden, target, run, rate, centre)
+
+
+def loss_story(first: float, last: float, steps: int, diverged: bool, error: float) -> str:
+    """What the run did to the loss, in words chosen from its numbers: fell, rose, blew up."""
+    a, b = number(first), number(last)
+    if diverged:
+        return (
+            f"The loss blew up: it rose from {a} to {b} in {steps} steps, and the run stopped. "
+            f"The weights are off the hidden filter by up to {number(error)}."
+        )
+    moved = "fell" if last < first else "rose" if last > first else "stayed"
+    change = f"from {a} to {b}" if moved != "stayed" else f"at {a}"
+    return (
+        f"After {steps} steps the loss {moved} {change}; the learned weights are within "
+        f"{number(error)} of the hidden filter."
+    )
 
 
 def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
@@ -167,18 +184,16 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
         f"…, w{f * f} = w({f - 1}, {f - 1})."
     )
     error = float(np.abs(run.weights[-1] - hidden).max())
-    st.markdown(
-        f"After {run.steps} steps the loss fell from {number(run.loss[0])} to "
-        f"{number(run.loss[-1])}; the learned weights are within {number(error)} of the "
-        "hidden filter."
-    )
+    st.markdown(loss_story(run.loss[0], run.loss[-1], run.steps, run.diverged, error))
     with st.expander("What makes learning slow or unstable?"):
         st.markdown(
             "- **Too large a step** overshoots: past 2 × the safe step the loss grows at "
             "every step and blows up (try 2.5).\n"
             "- **An uncentred input crawls.** With pixels all positive, the nine weights "
-            "and the bias pull in nearly the same direction, and gradient descent zigzags. "
-            "**Centre the input** (subtract its mean) and the same steps go much further; "
+            "and the bias change the output in nearly the same way, so the loss is a long, "
+            "narrow valley: steep across, almost flat along. A step small enough not to "
+            "overshoot across the valley creeps along it. **Centre the input** (subtract "
+            "its mean) and the valley is far rounder, so the same steps go much further; "
             "only the bias changes to make up for the mean. This is why networks normalise "
             "their inputs."
         )
@@ -197,8 +212,9 @@ st.title("Learn a filter")
 st.write(
     "Hand-designed filters like the vertical edge are a start. The lecture's point: treat "
     "the filter's nine numbers as parameters and learn them. Here a hidden filter made "
-    "the target output; gradient descent starts from small random weights and adjusts them "
-    "step by step until the output matches."
+    "the target output; gradient descent starts from small random weights and, for the "
+    "number of steps you choose, moves each one against its gradient to bring the output "
+    "closer to the target."
 )
 st.fragment(lesson)()
 end_of_lesson(KEY, "pages/learn_filter.py")

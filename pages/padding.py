@@ -34,7 +34,8 @@ setup_page(KEY, LINK)
 st.title("Padding")
 st.write(
     "Without padding an n×n image shrinks to (n − f + 1)×(n − f + 1) at every layer, and a "
-    "corner pixel is seen by one window only. Padding adds p rings of zeros around it."
+    "corner pixel is seen by one window only. Padding (pad p) adds p pixels of zeros on "
+    "every side, so the image becomes (n + 2p)×(n + 2p)."
 )
 examples(KEY, LECTURE_EXAMPLES)
 
@@ -55,7 +56,7 @@ def lesson() -> None:
             key=f"{KEY}_mode",
             horizontal=True,
             help="Valid: no zeros. Same: just enough zeros to keep the size. "
-            "Choose p: your own number of rings.",
+            "Choose p: your own pad p.",
         )
         if mode == "choose p":
             p = st.slider(
@@ -64,7 +65,7 @@ def lesson() -> None:
                 3,
                 1,
                 key=f"{KEY}_p",
-                help="How many rings of zeros go around the image, on every side.",
+                help="How many pixels of zeros go on every side of the image.",
             )
         elif mode == "same":
             if f % 2:
@@ -73,7 +74,7 @@ def lesson() -> None:
                 st.warning(
                     f'"same" padding needs an odd filter size: f = {f} would need '
                     f"p = (f − 1)/2 = {(f - 1) / 2} zeros on each side, and p counts whole "
-                    f"rings of zeros per side, so it must be a whole number. The {f - 1} zeros "
+                    f"pixels of zeros per side, so it must be a whole number. The {f - 1} zeros "
                     f"that keep the size would go {f // 2} on one side and {f // 2 - 1} on the "
                     "other: the output would drift by half a pixel, and the filter has no "
                     "centre pixel. That is why filters are usually odd. Showing p = 0 instead."
@@ -123,7 +124,7 @@ def lesson() -> None:
         label=f"Output cell ({i}, {j}), the sum of its {f}×{f} window =",
     )
     st.caption(
-        (f"The washed-out border is the padding: {p} ring{'s' * (p > 1)} of zeros. " if p else "")
+        (f"The washed-out border is the padding: p = {p}, zeros on every side. " if p else "")
         + f"Each output cell is the sum of its {f}×{f} window (an all-ones filter)."
     )
 
@@ -150,7 +151,8 @@ lesson()
 with st.expander("Valid and same"):
     st.markdown(
         "- **Valid**: no padding, output n − f + 1.\n"
-        "- **Same**: the output is as large as the input, which needs p = (f − 1)/2. "
+        "- **Same**: the output is as large as the input, which at stride 1 needs "
+        "p = (f − 1)/2. "
         "That is a whole number only for odd f, one reason filters are 1×1, 3×3, 5×5; the "
         "other is that an odd filter has a central pixel."
     )

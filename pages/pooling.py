@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import (
+    LENET5_LIKE,
     Layer,
     describe,
     explain_pool,
@@ -67,6 +68,11 @@ st.write(
     "A pooling layer slides an f×f window with stride s over each channel and keeps one "
     "number per window: the largest (max) or the mean (average). It shrinks height and "
     "width and has nothing to learn."
+)
+st.markdown(
+    "**Why max works:** a large number in a window means a feature (an edge, say) was found "
+    "somewhere in it. Max keeps that number wherever in the window it was; where no "
+    "feature was found, every number, and so the max, stays small."
 )
 examples(
     KEY,
@@ -199,5 +205,25 @@ def each_channel(f: int, s: int, mode: str) -> None:
     st.caption("The number of channels n_c does not change: each is pooled separately.")
 
 
+def in_a_network() -> None:
+    """The lecture's usual pattern, with the LeNet-5-like network's own shapes and counts."""
+    input_shape, layers = LENET5_LIKE
+    rows = describe(input_shape, layers)
+    convs = [r.shape for r in rows if r.layer.kind in ("conv", "pool")]
+    sides = " → ".join(str(v) for v in [input_shape[0], *(shape[0] for shape in convs)])
+    channels = sorted({input_shape[2], *(shape[2] for shape in convs)})
+    fc = sum(r.params for r in rows if r.layer.kind in ("dense", "softmax"))
+    total = sum(r.params for r in rows)
+    st.header("Where pooling sits in a network")
+    st.markdown(
+        "The usual pattern: CONV → POOL → CONV → POOL → … → FC → FC → SOFTMAX. In the "
+        f"lecture's LeNet-5-like network height and width shrink ({sides}) while the "
+        f"channels grow ({' → '.join(map(str, channels))}), and most parameters sit in the "
+        f"fully connected (FC) layers: {fc:,} of {total:,} ({100 * fc / total:.0f} %). "
+        "The pooling layers add none."
+    )
+
+
 lesson()
+in_a_network()
 end_of_lesson(KEY, "pages/pooling.py")

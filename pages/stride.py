@@ -24,14 +24,14 @@ PRESETS = {
         "s": 2,
         "step": 0,
     },
-    "Not in the lecture: 8×8 unpadded, f = 3, s = 2, a column left out": {
-        "n": 8,
-        "f": 3,
-        "p": 0,
-        "s": 2,
-        "step": 0,
-    },
 }
+# Not from the lecture, so not among its examples: a stride that never reaches the far edge.
+UNREACHED = {"n": 8, "f": 3, "p": 0, "s": 2, "step": 0}
+
+
+def set_controls(values: dict[str, object]) -> None:
+    for name, value in values.items():
+        st.session_state[f"{KEY}_{name}"] = value
 
 
 LINK = [
@@ -53,6 +53,14 @@ examples(
     PRESETS,
     button_keys=[f"{KEY}_preset_{v['n']}_{v['p']}" for v in PRESETS.values()],
 )
+st.button(
+    "Beyond the lecture: 8×8 unpadded, f = 3, s = 2, the last row and column never reached",
+    key=f"{KEY}_preset_8_0",
+    on_click=set_controls,
+    args=(UNREACHED,),
+    help="Set the controls to an example of our own (not the lecture's): a stride of 2 "
+    "stops one pixel short of the far edge, so 15 pixels are never read.",
+)
 
 
 def pin_step(_group: int, i: int, j: int) -> None:
@@ -67,7 +75,9 @@ def lesson() -> None:
     c = st.columns(4)
     n = c[0].slider("Image size n", 1, 12, 7, key=f"{KEY}_n", help="The input is n×n pixels.")
     f = c[1].slider("Filter size f", 1, 7, 3, key=f"{KEY}_f", help="The window is f×f.")
-    p = c[2].slider("Padding p", 0, 3, 0, key=f"{KEY}_p", help="Rings of zeros around the image.")
+    p = c[2].slider(
+        "Padding p", 0, 3, 0, key=f"{KEY}_p", help="Pixels of zeros on every side (pad p)."
+    )
     s = c[3].slider(
         "Stride s",
         1,

@@ -110,7 +110,7 @@ examples(
             "input": INPUTS[0],
             "filters": next(iter(FILTER_BANKS)),
         },
-        "6×6×3 * one 3×3×3 filter → 4×4": {
+        "6×6×3 * one 3×3×3 filter → 4×4×1, one 4×4": {
             "input": INPUTS[0],
             "filters": "Vertical edge, all channels",
         },
@@ -181,13 +181,21 @@ def rule_in_symbols() -> None:
         "Without padding and with stride 1 this is (n − f + 1)×(n − f + 1)×n_f, the "
         "lecture's rule. Try any sizes:"
     )
+    st.markdown(
+        "f, p, s and n_f are the layer's **hyperparameters**: you choose them, the network "
+        "does not learn them. For layer l the lecture writes them f[l] (filter size), p[l] "
+        "(padding), s[l] (stride) and n_c[l] (the number of filters, which is the number of "
+        "channels the layer outputs). What it learns are the filters' weights and biases."
+    )
     c = st.columns(6)
     n = c[0].number_input("n", 1, 512, 6, key=f"{KEY}_rule_n", help="Input height and width.")
     n_c = c[1].number_input(
         "n_c", 1, 64, 3, key=f"{KEY}_rule_nc", help="Input channels (3 for a colour image)."
     )
     f = c[2].number_input("f", 1, 11, 3, key=f"{KEY}_rule_f", help="Filter height and width.")
-    p = c[3].number_input("p", 0, 5, 0, key=f"{KEY}_rule_p", help="Rings of zeros per side.")
+    p = c[3].number_input(
+        "p", 0, 5, 0, key=f"{KEY}_rule_p", help="Pixels of zeros per side (pad p)."
+    )
     s = c[4].number_input("s", 1, 4, 1, key=f"{KEY}_rule_s", help="Stride: cells per step.")
     n_f = c[5].number_input("n_f", 1, 4, 2, key=f"{KEY}_rule_nf", help="How many filters (1 to 4).")
     try:

@@ -52,9 +52,9 @@ LINK = [
 setup_page(KEY, LINK)
 st.title("Why convolutions?")
 st.write(
-    "Flatten an image and connect every pixel to every unit, and the weights explode with "
-    "the image size. A convolutional layer reuses one small filter everywhere: its "
-    "parameters do not depend on the image at all."
+    "Flatten an image and connect every input number (3 per pixel: red, green, blue) to "
+    "every unit, and the weights explode with the image size. A convolutional layer reuses "
+    "a few small filters everywhere: its parameters do not depend on the image at all."
 )
 examples(KEY, LECTURE_EXAMPLES)
 c1, c2 = st.columns(2)
@@ -120,6 +120,12 @@ st.header("Sparse connections and parameter sharing")
 st.write(
     "Pick an output cell: it depends only on the pixels under its window, and every cell "
     "uses the same nine weights."
+)
+st.markdown(
+    "**Why sharing works:** a feature detector, such as a vertical-edge filter, that is "
+    "useful in one part of the image is probably useful in another. So one filter serves "
+    "every position: far fewer parameters, so the network overfits less and can learn from "
+    "less data, and a feature is found wherever it appears (translation invariance)."
 )
 x = lecture_image(8)
 out = conv2d(x, VERTICAL_EDGE)

@@ -110,14 +110,22 @@ def parse_weights(text: str) -> np.ndarray:
     return parse_custom_filter(table)
 
 
-def filter_picker(key: str) -> PickedFilter | None:
-    """Choose a filter; returns None (after a message) if a custom one is malformed."""
+def filter_picker(key: str, *, hidden: bool = False) -> PickedFilter | None:
+    """Choose a filter; returns None (after a message) if a custom one is malformed.
+
+    ``hidden``: the filter is the one that makes a target to learn (Learn a filter).
+    """
     choice = st.selectbox(
-        "Filter",
+        "Hidden filter (it makes the target)" if hidden else "Filter",
         FILTER_CHOICES,
         key=f"{key}_filter",
-        help="The grid of weights that slides over the image: the lecture's edge filters, "
-        "one turned to any direction, or your own numbers.",
+        help=(
+            "The filter that makes the target output; gradient descent must find its "
+            "weights. The lecture's edge filters, one turned to any direction, or your own."
+            if hidden
+            else "The grid of weights that slides over the image: the lecture's edge "
+            "filters, one turned to any direction, or your own numbers."
+        ),
     )
     if choice in FILTERS:
         kernel, direction, family = FILTERS[choice]

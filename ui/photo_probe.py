@@ -130,7 +130,8 @@ def photo_edges(key: str, picked: PickedInput, filt: PickedFilter) -> None:
     if view == "relu":
         st.caption(
             "ReLU(z) = max(0, z): a negative sum becomes 0, a positive one stays. A network "
-            "applies it after each convolution (lesson 7), so only one sign of edge survives."
+            "applies it after each convolution (lesson 7), so each filter keeps only one "
+            "sign of edge: bright-to-dark or dark-to-bright, not both."
         )
     try:
         maps = {
