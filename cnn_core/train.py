@@ -64,7 +64,7 @@ DEFAULT_BATCH_SIZE = 32
 _BETA1, _BETA2, _EPS = 0.9, 0.999, 1e-8
 # Training-set accuracy and loss after each epoch are computed in chunks of this many
 # images, so a large x never needs all its activations at once.
-_EVAL_CHUNK = 2048
+_EVAL_CHUNK = 256
 
 Params = list[tuple[np.ndarray, ...]]
 
@@ -484,6 +484,51 @@ def loss_and_gradients(
     return _cross_entropy(acts[-1], y), _backward(params, x, acts, y, layers)
 
 
+def check_settings(
+    *, epochs: int, batch_size: int, lr: float, optimizer: str = "adam"
+) -> tuple[int, int, float]:
+    """``train``'s checks of its settings, before any work: ``(epochs, batch_size, lr)``.
+
+    Raises
+    ------
+    ValueError
+        lr not a finite number in (0, 10]; epochs not 1 … 200; batch_size < 1; an
+        unknown optimizer.
+
+    Examples
+    --------
+    >>> check_settings(epochs=12, batch_size=32, lr=20)
+    Traceback (most recent call last):
+    ...
+    ValueError: learning rate must be > 0 and at most 10, got 20
+    """
+    if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr):
+        raise ValueError(f"learning rate must be a finite number, got {lr!r}")
+    if not 0 < lr <= MAX_LR:
+        raise ValueError(f"learning rate must be > 0 and at most {MAX_LR:g}, got {lr:g}")
+    epochs = check_int("epochs", epochs, 1)
+    if epochs > MAX_EPOCHS:
+        raise ValueError(f"epochs must be at most {MAX_EPOCHS}, got {epochs}")
+    batch_size = check_int("batch size", batch_size, 1)
+    if optimizer not in ("adam", "sgd"):
+        raise ValueError(f'unknown optimizer "{optimizer}": use "adam" or "sgd"')
+    return epochs, batch_size, float(lr)
+
+
+def check_network(input_shape: tuple[int, int, int], layers: list[Layer]) -> None:
+    """Raise unless ``train`` can train ``layers`` on ``input_shape``: every layer applies
+    and the last is SOFTMAX 10 units (the messages ``train`` would give).
+
+    Examples
+    --------
+    >>> check_network((8, 8, 1), DIGITS_NETWORK[:-1])
+    Traceback (most recent call last):
+    ...
+    ValueError: the last layer must be SOFTMAX 10 units, one per digit; layer 3 is FLATTEN
+    """
+    _check_network(tuple(input_shape), layers)
+
+
 def train(
     x: np.ndarray,
     y: np.ndarray,
@@ -497,6 +542,7 @@ def train(
     validation: tuple[np.ndarray, np.ndarray] | None = None,
     on_batch: Callable[[int, int, float], None] | None = None,
     on_epoch: Callable[[int, EpochStats], None] | None = None,
+    on_epoch_params: Callable[[int, Params], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> TrainResult:
     """Train the network on (x, y) with mini-batch Adam on the cross-entropy.
@@ -531,6 +577,9 @@ def train(
         Called after each step; ``step`` counts from 1 to ``total = epochs · batches``.
     on_epoch : callable ``(epoch, stats)``, optional
         Called after each epoch with its ``EpochStats``; ``epoch`` counts from 1.
+    on_epoch_params : callable ``(epoch, params)``, optional
+        Called after each epoch (before ``on_epoch``) with the parameters at its end, so a
+        run that is killed later still has its last finished epoch's network.
     should_stop : callable ``() → bool``, optional
         Asked after each step; True ends the run there (``stopped``), keeping the
         parameters of that step.
@@ -559,16 +608,9 @@ def train(
     >>> result.epochs_run, result.history[-1].test_accuracy > 0.9
     (3, True)
     """
-    if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr):
-        raise ValueError(f"learning rate must be a finite number, got {lr!r}")
-    if not 0 < lr <= MAX_LR:
-        raise ValueError(f"learning rate must be > 0 and at most {MAX_LR:g}, got {lr:g}")
-    epochs = check_int("epochs", epochs, 1)
-    if epochs > MAX_EPOCHS:
-        raise ValueError(f"epochs must be at most {MAX_EPOCHS}, got {epochs}")
-    batch_size = check_int("batch size", batch_size, 1)
-    if optimizer not in ("adam", "sgd"):
-        raise ValueError(f'unknown optimizer "{optimizer}": use "adam" or "sgd"')
+    epochs, batch_size, lr = check_settings(
+        epochs=epochs, batch_size=batch_size, lr=lr, optimizer=optimizer
+    )
     x = _network_input(x)
     y = _labels(y, len(x))
     _check_network(x.shape[1:], layers)
@@ -580,7 +622,6 @@ def train(
                 f"validation images are {x_val.shape[1:]}, training images {x.shape[1:]}"
             )
 
-    lr = float(lr)
     params = _cast(init_params(x.shape[1:], layers, seed=seed), x.dtype, layers)
     previous = params
     moments = [[(np.zeros_like(a), np.zeros_like(a)) for a in p] for p in params]
@@ -628,6 +669,8 @@ def train(
             epoch, train_loss, train_acc, test_loss, test_acc, time.perf_counter() - started
         )
         history.append(stats)
+        if on_epoch_params is not None:
+            on_epoch_params(epoch, params)
         if on_epoch is not None:
             on_epoch(epoch, stats)
     return TrainResult(
