@@ -22,7 +22,7 @@ from ui.display import chart, formula
 from ui.formulas import number, products_formula
 from ui.grids import Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
-from ui.network_table import network_builder
+from ui.network_builder import network_builder
 from ui.page import examples, setup_page
 
 KEY = "layer"

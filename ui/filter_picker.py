@@ -17,7 +17,8 @@ from cnn_core import (
     VERTICAL_EDGE,
     rotated_edge,
 )
-from ui.links import Param, one_of, verbatim, whole
+from ui.formulas import MINUS
+from ui.links import OutOfRangeError, Param, one_of, verbatim, whole
 
 # name → (kernel, the side a positive output means is brighter, its cnn_core.EDGE_KINDS family)
 FILTERS = {
@@ -34,6 +35,12 @@ FILTER_CHOICES = [*FILTERS, ROTATED, CUSTOM]
 EDGE_FAMILIES = {"Lecture (1, 0, −1)": "basic", "Sobel": "sobel", "Scharr": "scharr"}
 """The rotated edge's radio: label → its family in ``cnn_core.EDGE_KINDS``."""
 MAX_CUSTOM_F = 7
+MAX_WEIGHT = 1_000_000
+"""The largest |weight| of a custom filter. Every input here is at most 255, so a 7×7
+window's sum stays below 49 · 255 · 10⁶ ≈ 1.2·10¹⁰: exact in int64 and in float64 (2⁵³),
+where a weight of 10¹⁸ overflowed int64 and showed a wrong sum."""
+MAX_WEIGHTS_TEXT = MAX_CUSTOM_F**2 * 24
+"""The longest ``w`` a link may carry: 49 cells of up to ~23 characters and a separator."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,11 @@ def parse_custom_filter(table: pd.DataFrame) -> np.ndarray:
                 ) from None
             if not np.isfinite(values[r, c]):
                 raise ValueError(f"row {r}, column {c} is {verbatim(text)}: use a finite number")
+            if abs(values[r, c]) > MAX_WEIGHT:
+                raise OutOfRangeError(
+                    f"row {r}, column {c} is {verbatim(text)}: weights here are from "
+                    f"{MINUS}{MAX_WEIGHT:,} to {MAX_WEIGHT:,}"
+                )
     if table.shape[0] != table.shape[1]:
         raise ValueError(f"a filter must be square, got {table.shape[0]}×{table.shape[1]}")
     return values.astype(np.int64) if np.all(values == np.round(values)) else values
@@ -103,6 +115,8 @@ def weights_text(kernel: np.ndarray) -> str:
 
 def parse_weights(text: str) -> np.ndarray:
     """The inverse of ``weights_text``; raises ValueError for anything but a square grid."""
+    if len(text) > MAX_WEIGHTS_TEXT:
+        raise ValueError(f"longer than the {MAX_WEIGHTS_TEXT:,} characters a filter needs")
     rows = [r.split(",") for r in text.split(";")]
     table = pd.DataFrame(rows)
     if len({len(r) for r in rows}) != 1 or not 1 <= len(rows) <= MAX_CUSTOM_F:
@@ -205,7 +219,7 @@ FILTER_LINK = [
     Param("theta", 45, every_fifth),
     Param("kind", next(iter(EDGE_FAMILIES)), one_of(list(EDGE_FAMILIES))),
     Param("custom_f", 3, whole(1, MAX_CUSTOM_F)),
-    Param("w", None, parse_weights),
+    Param("w", None, parse_weights, shown=lambda _: "the size's starting filter"),
 ]
 """The filter picker's controls in a page's link (``ui.links``); ``w`` is a custom filter."""
 

@@ -2,7 +2,8 @@
 
 A page lists its controls as ``Param``s (URL name, default, parser) and calls
 ``load_link`` before its widgets and ``save_link`` after them. The link is read once per
-session and page; a value that cannot be used falls back to the default with a notice.
+session and page; a value that cannot be used falls back to the default with a notice: a
+warning when it is outside the page's range (``OutOfRangeError``), else an information line.
 Widget keys are ``f"{page}_{name}"``, so the URL name is the key's suffix.
 """
 
@@ -15,12 +16,22 @@ from dataclasses import dataclass
 import streamlit as st
 
 
+class OutOfRangeError(ValueError):
+    """A value of the right kind beyond the page's range (a link warns about it)."""
+
+
+def to_text(value: object) -> str:
+    return str(int(value)) if isinstance(value, bool) else str(value)
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
     default: object
     parse: Callable[[str], object]
     """Turns the URL text into a value, or raises ValueError saying what is allowed."""
+    shown: Callable[[object], str] = to_text
+    """How a notice names the default it falls back to, in the lecture's notation."""
 
 
 def _between(convert: Callable[[str], float], noun: str, lo: float, hi: float):
@@ -30,7 +41,7 @@ def _between(convert: Callable[[str], float], noun: str, lo: float, hi: float):
         except ValueError:
             raise ValueError(f"not {noun} between {lo:g} and {hi:g}") from None
         if not lo <= value <= hi:
-            raise ValueError(f"outside {lo:g} to {hi:g}")
+            raise OutOfRangeError(f"outside {lo:g} to {hi:g}")
         return value
 
     return parse
@@ -82,10 +93,6 @@ def verbatim(text: object, limit: int = MAX_SHOWN) -> str:
     return f"{fence} {text} {fence}"
 
 
-def to_text(value: object) -> str:
-    return str(int(value)) if isinstance(value, bool) else str(value)
-
-
 QUESTION_SEED = Param("q", 0, whole(0, 999_999))
 """Every lesson's check-yourself questions are drawn from this seed (``ui.quiz``)."""
 
@@ -100,7 +107,7 @@ def load_link(page: str, params: Sequence[Param]) -> None:
     if st.session_state.get(done) and (not url or url == st.session_state.get(f"_{page}_url")):
         return
     st.session_state[done] = True
-    problems = []
+    malformed, beyond = [], []
     for p in params:
         raw = st.query_params.get(p.name)
         if raw is None:
@@ -108,9 +115,13 @@ def load_link(page: str, params: Sequence[Param]) -> None:
         try:
             st.session_state[f"{page}_{p.name}"] = p.parse(raw)
         except ValueError as err:
-            problems.append(f"{p.name} = {verbatim(raw)} is {err}, so {to_text(p.default)} is used")
-    if problems:
-        st.info("This link had values ConvLab cannot use: " + "; ".join(problems) + ".")
+            # The link's text only ever inside verbatim's code span: it never speaks as markup.
+            problem = f"{p.name} = {verbatim(raw)} is {err}, so {p.shown(p.default)} is used"
+            (beyond if isinstance(err, OutOfRangeError) else malformed).append(problem)
+    if beyond:
+        st.warning("This link goes beyond this page's limits: " + "; ".join(beyond) + ".")
+    if malformed:
+        st.info("This link had values ConvLab cannot use: " + "; ".join(malformed) + ".")
 
 
 def save_link(page: str, params: Sequence[Param], **extra: object) -> None:

@@ -5,11 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core import Layer, to_pytorch
+from cnn_core.network import LAYER_KINDS
 
 CHANNELS_NOTE = (
     "PyTorch is channels-first: a batch is (m, n_c, n_H, n_W), where the lecture writes one "
     "image channels-last, n_H×n_W×n_c. The comments give each layer's output the lecture's way."
 )
+
+
+def layer_name(layer: Layer) -> str:
+    """How a row's layer is named in a message: the lecture's label, or "no layer kind" for a
+    row whose kind could not be read."""
+    return layer.label() if layer.kind in LAYER_KINDS else "no layer kind"
+
+
+def refusals(rows: list[tuple[Layer, str]]) -> list[str]:
+    """``layer 2 (CONV f=3 s=1 p=0, 8 filters): why``, for each refused row."""
+    return [f"layer {i} ({layer_name(la)}): {why}" for i, (la, why) in enumerate(rows, 1) if why]
 
 
 def pytorch_code(
@@ -23,7 +35,7 @@ def pytorch_code(
     """
     if heading:
         st.markdown("**The network as code** (PyTorch: copy it and run it with torch installed)")
-    refused = [f"layer {i} ({la.label()}): {why}" for i, (la, why) in enumerate(rows, 1) if why]
+    refused = refusals(rows)
     try:
         if refused:
             raise ValueError("cannot export to PyTorch: " + "; ".join(refused))

@@ -1,38 +1,116 @@
 """A network as an editable table of layers: rows to ``Layer``s, and a network as link text.
 
-The one layer page's builder and the training page share it: the same columns, the same
-blank-cell rules, and a row refused with its reason rather than a value silently ignored.
+The one layer page's builder (``ui.network_builder``) and the training page share it: the
+same columns, the same blank-cell rules, one page's ``NetworkLimits`` for a link, a cell
+and the number of rows, and a row refused with its reason rather than a value silently
+ignored or clamped.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from numbers import Integral, Real
+
 import pandas as pd
 import streamlit as st
 
-from cnn_core import POOL_MODES, Layer, Row, describe, output_size, resolve_padding
+from cnn_core import POOL_MODES, Layer, Row, describe
 from cnn_core.network import LAYER_KINDS
-from ui.bars import count_bars
-from ui.display import chart, formula
-from ui.formulas import MINUS
-from ui.network_code import pytorch_code
+from ui.links import MAX_SHOWN, OutOfRangeError, verbatim
+from ui.network_code import layer_name
 
 COLUMNS = ["layer", "f", "s", "p", "filters / units", "pool mode"]
+NUMBER_COLUMNS = ("f", "s", "filters / units")
 
-COLUMN_CONFIG = {
-    "layer": st.column_config.SelectboxColumn("layer", options=list(LAYER_KINDS), required=True),
-    "f": st.column_config.NumberColumn("f", min_value=1, step=1),
-    "s": st.column_config.NumberColumn("s", min_value=1, step=1),
-    "p": st.column_config.TextColumn("p", help='a whole number or "same"'),
-    "filters / units": st.column_config.NumberColumn("filters / units", min_value=1, step=1),
-    "pool mode": st.column_config.SelectboxColumn("pool mode", options=list(POOL_MODES)),
-}
-"""``st.data_editor``'s ``column_config`` for ``layers_table``."""
+
+@dataclass(frozen=True)
+class NetworkLimits:
+    """The largest numbers one page's network may hold, kept in one place: the link parser
+    (``parse_network``), the editor's columns (``column_config``), the guard on its rows
+    (``layers_editor``) and the row reader (``read_layers``) all take them from here, so a
+    value is refused alike wherever it comes from.
+    """
+
+    f: int
+    """Filter (or pooling window) size f."""
+    s: int
+    """Stride s."""
+    p: int
+    """Padding p, in zero pixels per side."""
+    filters: int
+    """Filters of a conv layer, n_c[l]."""
+    units: int
+    """Units of a dense or softmax layer."""
+    layers: int
+    """Rows of the table, layers of a link's network."""
+    side: int
+    """Input height and width n_H, n_W."""
+    channels: int
+    """Input channels n_c."""
+
+    def column_config(self) -> dict:
+        """``st.data_editor``'s ``column_config`` for ``layers_table``, with these bounds."""
+        return {
+            "layer": st.column_config.SelectboxColumn(
+                "layer", options=list(LAYER_KINDS), required=True
+            ),
+            "f": st.column_config.NumberColumn("f", min_value=1, max_value=self.f, step=1),
+            "s": st.column_config.NumberColumn("s", min_value=1, max_value=self.s, step=1),
+            "p": st.column_config.TextColumn(
+                "p", help=f'a whole number from 0 to {self.p}, or "same"', max_chars=8
+            ),
+            "filters / units": st.column_config.NumberColumn(
+                "filters / units",
+                min_value=1,
+                max_value=max(self.filters, self.units),
+                step=1,
+                help=f"conv: 1 to {self.filters:,} filters; dense, softmax: 1 to "
+                f"{self.units:,} units",
+            ),
+            "pool mode": st.column_config.SelectboxColumn("pool mode", options=list(POOL_MODES)),
+        }
+
+    def ranges(self, layer: Layer) -> list[tuple[str, int, int, int]]:
+        """(name, value, lowest, highest) of each number the layer uses."""
+        out: list[tuple[str, int, int, int]] = []
+        if layer.kind in ("conv", "pool"):
+            out += [("filter size f", layer.f, 1, self.f), ("stride s", layer.s, 1, self.s)]
+        if layer.kind == "conv":
+            if not isinstance(layer.p, str):
+                out.append(("padding p", layer.p, 0, self.p))
+            out.append(("filters", layer.n, 1, self.filters))
+        if layer.kind in ("dense", "softmax"):
+            out.append(("units", layer.n, 1, self.units))
+        return out
+
+
+DIGITS_LIMITS = NetworkLimits(
+    f=11, s=8, p=8, filters=256, units=4096, layers=12, side=8, channels=1
+)
+"""Train a CNN, on 8×8×1 digits. Padding and stride no larger than the digit (p ≤ 8 at most
+triples its side); f up to 11, not 8, because a filter larger than the digit is itself a
+lesson: a link with ``conv 11 1 0 8`` opens with the layer named and why it does not fit,
+rather than a range warning (f costs little: a run's cost is bounded by cnn_core.budget).
+256 filters and 4,096 units are 32 and 400 times the default network's, room to see what
+width does; 12 layers is twice the deepest network that fits an 8×8 input with p = 0."""
+
+BUILDER_LIMITS = NetworkLimits(
+    f=11, s=8, p=10, filters=1024, units=4096, layers=24, side=512, channels=64
+)
+"""One layer's network builder, which only counts (no array is ever made): the presets
+use f ≤ 5, s ≤ 2, 40 filters, 120 units, 8 layers on 39×39×3; these leave room for the
+networks the lecture names: AlexNet's 11×11 stride-4 filters on 227×227×3 and its
+4,096-unit FC layers, VGG-16's 512 filters and its 22 rows (13 conv, 5 pool, flatten,
+3 FC). Padding 10 is more than "same" needs for f = 11 (5); the input slider's 64
+channels are the conv-parameters slider's."""
 
 
 def layers_table(layers: list[Layer]) -> pd.DataFrame:
     """Layers → editor rows; a cell that does not apply to the layer stays blank."""
-    return pd.DataFrame(
+    table = pd.DataFrame(
         [
             [
                 la.kind,
@@ -46,61 +124,196 @@ def layers_table(layers: list[Layer]) -> pd.DataFrame:
         ],
         columns=COLUMNS,
     )
+    # Always floats (a blank is NaN), whichever layers the table starts with.
+    return table.astype(dict.fromkeys(NUMBER_COLUMNS, "float64"))
 
 
 def _blank(v) -> bool:
     return v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == ""
 
 
-def layers_editor(key: str, layers: list[Layer]) -> list[tuple[Layer, str]]:
+def _delta_problem(delta: object, rows: int, most: int) -> str:
+    """Why the editor's pending changes (``st.session_state[key]``: ``edited_rows``,
+    ``added_rows``, ``deleted_rows``) cannot be applied to a table of ``rows`` rows and
+    leave at most ``most``, as the start of a sentence; "" if they can.
+
+    Counted before ``st.data_editor`` applies them, one added row at a time; a forged change
+    naming a row or column the table lacks would make it raise.
+    """
+    known = {*COLUMNS, "_index"}
+    try:
+        edited, added, deleted = (delta[k] for k in ("edited_rows", "added_rows", "deleted_rows"))
+        if len(added) > most:  # before anything walks the list
+            return f"{len(added):,} rows were added, but a network here has at most {most} layers"
+        if not (
+            len(edited) <= rows
+            and len(deleted) <= rows
+            and all(0 <= int(i) < rows and set(edited[i]) <= known for i in edited)
+            and all(isinstance(i, int) and 0 <= i < rows for i in deleted)
+            and all(set(row) <= known for row in added)
+        ):
+            return "This table's last change named rows or columns it does not have"
+        if rows - len(set(deleted)) + len(added) > most:
+            return (
+                f"{len(added):,} row{'s were' if len(added) > 1 else ' was'} added, but a "
+                f"network here has at most {most} layers"
+            )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return "This table's last change could not be read"
+    return ""
+
+
+def _cell_for_table(column: str, v: object) -> object:
+    """A value from the browser as a table may hold it: a number Arrow can carry, short
+    text, or blank (the row reader then refuses whatever does not fit the page)."""
+    if column in NUMBER_COLUMNS:
+        if isinstance(v, int | float) and not isinstance(v, bool) and abs(v) < 1e15:
+            return float(v)
+        return None
+    return None if v is None else str(v)[:MAX_SHOWN]
+
+
+def _kept_rows(table: pd.DataFrame, delta: object, most: int) -> pd.DataFrame:
+    """The table with the editor's changes it can read applied, cut to ``most`` rows."""
+    rows = table.to_dict("records")
+    get = delta.get if isinstance(delta, Mapping) else (lambda k, d: d)
+    edited = get("edited_rows", {})
+    for i, change in edited.items() if isinstance(edited, Mapping) else []:
+        try:
+            row = rows[int(i)]
+        except (IndexError, TypeError, ValueError):
+            continue
+        for c, v in change.items() if isinstance(change, Mapping) else []:
+            if c in COLUMNS:
+                row[c] = _cell_for_table(c, v)
+    deleted = get("deleted_rows", [])
+    gone = {i for i in deleted if isinstance(i, int)} if isinstance(deleted, list) else set()
+    rows = [r for i, r in enumerate(rows) if i not in gone]
+    added = get("added_rows", [])
+    for new in (added if isinstance(added, list) else [])[: max(0, most - len(rows))]:
+        if isinstance(new, Mapping):
+            rows.append({c: _cell_for_table(c, new.get(c)) for c in COLUMNS})
+    table = pd.DataFrame(rows[:most], columns=COLUMNS)
+    return table.astype(dict.fromkeys(NUMBER_COLUMNS, "float64"))
+
+
+def layers_editor(
+    key: str, layers: list[Layer], limits: NetworkLimits = DIGITS_LIMITS
+) -> list[tuple[Layer, str]]:
     """The layers as an editable table (rows can be added and deleted), read back with
-    ``read_layers``. A new ``key`` starts the table again from ``layers``."""
+    ``read_layers``. A new ``key`` starts the table again from ``layers``.
+
+    Streamlit applies the rows a browser added one at a time on every rerun (1,000 pasted
+    rows cost 6–7.6 CPU s a rerun here), so the pending changes are counted first: more
+    rows than ``limits.layers`` start the table again, cut to that many, with a message.
+    """
+    generation = st.session_state.get(f"_{key}_generation", 0)
+    table = st.session_state.get(f"_{key}_kept") if generation else None
+    if table is None:
+        table = layers_table(layers)
+    editor = f"{key} ({generation})" if generation else key
+    delta = st.session_state.get(editor)
+    problem = "" if delta is None else _delta_problem(delta, len(table), limits.layers)
+    if problem:
+        table = _kept_rows(table, delta, limits.layers)
+        generation += 1
+        st.session_state[f"_{key}_generation"] = generation
+        st.session_state[f"_{key}_kept"] = table
+        editor = f"{key} ({generation})"
+        st.warning(f"{problem}: the table starts again with its first {len(table)} rows.")
     edited = st.data_editor(
-        layers_table(layers),
-        key=key,
+        table,
+        key=editor,
         num_rows="dynamic",
         hide_index=True,
-        column_config=COLUMN_CONFIG,
+        column_config=limits.column_config(),
     )
-    return read_layers(edited)
+    return read_layers(edited, limits)
 
 
-def read_layers(table: pd.DataFrame) -> list[tuple[Layer, str]]:
+CELL_NAMES = {"f": "f", "s": "stride s", "p": "padding p", "n": "filters / units"}
+
+
+def _whole(v: object, name: str, lo: int, hi: int) -> tuple[int | None, str]:
+    """A cell as a whole number from lo to hi, or (None, why) naming the value and range."""
+    value: int | None = None
+    if isinstance(v, Integral) and not isinstance(v, bool):
+        value = int(v)
+    elif isinstance(v, Real) and math.isfinite(v) and v == round(v):
+        value = round(v)
+    elif isinstance(v, str) and re.fullmatch(r"\s*-?\d{1,9}\s*", v):
+        value = int(v)
+    if value is None or not lo <= value <= hi:
+        # A number column holds floats: 50 typed is 50.0 here, and is shown as typed.
+        shown = value if value is not None and abs(value) < 1e15 else v
+        return None, f"{name} = {verbatim(shown)} is not a whole number from {lo} to {hi:,}"
+    return value, ""
+
+
+def read_layers(
+    table: pd.DataFrame, limits: NetworkLimits = DIGITS_LIMITS
+) -> list[tuple[Layer, str]]:
     """Rows of the editor → (layer, why it is refused or ""); blank cells take defaults.
 
     A value typed where the layer has no such setting (p on a pool row, s or p on a
-    flatten, dense or softmax row) is refused on its row, never silently ignored.
+    flatten, dense or softmax row) is refused on its row, never silently ignored; so is a
+    value outside ``limits``, an unknown kind or pool mode, and any row past
+    ``limits.layers``. A refused row's layer holds only what could be read (its kind if
+    known, else ""; a default for each bad cell), so no typed text or unbounded number
+    travels further than the row's reason, where it is shown inside ``verbatim``.
     """
-
-    def cell_or(v, default: int) -> int:
-        return default if _blank(v) else int(v)
-
     out = []
-    for row in table.itertuples(index=False):
-        kind = str(row[0] or "").strip()
-        p = "0" if _blank(row[3]) else str(row[3]).strip()
-        layer = Layer(
-            kind=kind,
-            f=cell_or(row[1], 0),
-            s=cell_or(row[2], 1),
-            p=int(p) if p.lstrip("-").isdigit() else p,
-            n=cell_or(row[4], 0),
-            mode="max" if _blank(row[5]) else str(row[5]),
-        )
-        why = ""
-        if kind == "pool" and not _blank(row[3]):
-            why = (
-                f"a pooling layer here takes no padding p (you typed {row[3]}); padding is "
-                "rare in pooling: clear p"
+    for index, row in enumerate(table.itertuples(index=False)):
+        kind, f, s, p, n, mode = row[:6]
+        cells = {"f": f, "s": s, "p": p, "n": n}
+        why: list[str] = []
+        name = "" if _blank(kind) else str(kind).strip()
+        if name not in LAYER_KINDS:
+            shown = verbatim(name) if name else "blank"
+            why.append(f"its layer kind is {shown}: choose one of {', '.join(LAYER_KINDS)}")
+            name = ""
+        uses = {"conv": "fspn", "pool": "fs", "dense": "n", "softmax": "n"}.get(name, "")
+        unused = [c for c in "fspn" if c not in uses and not _blank(cells[c])]
+        if name == "pool" and "p" in unused:
+            why.append(
+                f"a pooling layer here takes no padding p (you typed {verbatim(p)}); padding "
+                "is rare in pooling: clear p"
             )
-        elif kind in ("flatten", "dense", "softmax") and not (_blank(row[2]) and _blank(row[3])):
-            why = f"a {kind} layer has no stride s or padding p: clear them"
-        out.append((layer, why))
+            unused.remove("p")
+        if name and unused:
+            names = " or ".join(CELL_NAMES[c] for c in unused)
+            them = "them" if len(unused) > 1 else "it"
+            why.append(f"a {name} layer has no {names}: clear {them}")
+        fields: dict[str, object] = {"kind": name}
+        bounds = {
+            "f": ("f", 1, limits.f),
+            "s": ("stride s", 1, limits.s),
+            "n": (("filters", 1, limits.filters) if name == "conv" else ("units", 1, limits.units)),
+        }
+        for c in uses.replace("p", ""):
+            if not _blank(cells[c]):
+                fields[c], problem = _whole(cells[c], *bounds[c])
+                if problem:
+                    fields.pop(c)
+                    why.append(problem)
+        if "p" in uses and not _blank(p):
+            text = str(p).strip()
+            if text in ("same", "valid"):
+                fields["p"] = text
+            else:
+                fields["p"], problem = _whole(p, "padding p", 0, limits.p)
+                if problem:
+                    fields.pop("p")
+                    why.append(f'{problem}, "same" or "valid"')
+        if name == "pool" and not _blank(mode):
+            if str(mode) in POOL_MODES:
+                fields["mode"] = str(mode)
+            else:
+                why.append(f"pool mode {verbatim(mode)} is not one of {', '.join(POOL_MODES)}")
+        if index >= limits.layers:
+            why.append(f"a network here has at most {limits.layers} layers")
+        out.append((Layer(**fields), "; ".join(why)))
     return out
-
-
-MAX_LINK_LAYERS = 12
-"""The most layers a link may carry."""
 
 
 def network_text(layers: list[Layer]) -> str:
@@ -118,20 +331,25 @@ def network_text(layers: list[Layer]) -> str:
     return "; ".join(parts)
 
 
-def parse_network(text: str) -> list[Layer]:
-    """The inverse of ``network_text``; ValueError saying what a link may hold."""
+def parse_network(text: str, limits: NetworkLimits = DIGITS_LIMITS) -> list[Layer]:
+    """The inverse of ``network_text``; ValueError saying what a link may hold, and
+    ``OutOfRangeError`` naming the first number beyond ``limits``."""
     fields = {"conv": 4, "pool": 3, "flatten": 0, "dense": 1, "softmax": 1}
-    layers = []
     parts = [p.split() for p in text.split(";") if p.strip()]
-    if not 1 <= len(parts) <= MAX_LINK_LAYERS:
-        raise ValueError(f"not a network of 1 to {MAX_LINK_LAYERS} layers")
+    if not parts:
+        raise ValueError("not a network written as conv f s p n; pool f s mode; flatten; …")
+    if len(parts) > limits.layers:
+        raise OutOfRangeError(
+            f"a network of {len(parts):,} layers, more than the {limits.layers} this page takes"
+        )
+    layers = []
     for words in parts:
         kind, args = words[0], words[1:]
         if kind not in fields or len(args) != fields[kind]:
             raise ValueError("not a network written as conv f s p n; pool f s mode; flatten; …")
         try:
             if kind == "conv":
-                p = args[2] if args[2] == "same" else int(args[2])
+                p = args[2] if args[2] in ("same", "valid") else int(args[2])
                 layer = Layer("conv", f=int(args[0]), s=int(args[1]), p=p, n=int(args[3]))
             elif kind == "pool":
                 if args[2] not in POOL_MODES:
@@ -143,44 +361,15 @@ def parse_network(text: str) -> list[Layer]:
                 layer = Layer(kind, n=int(args[0]))
         except ValueError:
             raise ValueError("not a network written as conv f s p n; pool f s mode; …") from None
-        if any(v > 4096 or v < 0 for v in (layer.f, layer.s, layer.n)):
-            raise ValueError("a layer with more than 4,096 of something")
         layers.append(layer)
+    for index, layer in enumerate(layers, 1):
+        for name, value, lo, hi in limits.ranges(layer):
+            if not lo <= value <= hi:
+                raise OutOfRangeError(
+                    f"out of range: layer {index} ({layer.label()}) has {name} = {value:,}, "
+                    f"and this page takes {lo} to {hi:,}"
+                )
     return layers
-
-
-def layer_size_formula(layer: Layer, before: tuple[int, ...] | None, index: int) -> str:
-    """The row's size in the per-layer notation, with its numbers."""
-    if before is None:
-        return ""
-    if layer.kind == "flatten":
-        return f"{'·'.join(map(str, before))} = {int(np.prod(before)):,}"
-    if layer.kind not in ("conv", "pool") or len(before) != 3:
-        return ""
-    n, f, s = before[0], layer.f, layer.s
-    if layer.kind == "pool":
-        return f"n_H[{index}] = ⌊({n} {MINUS} {f})/{s}⌋ + 1 = {output_size(n, f, 0, s)}"
-    p = resolve_padding(layer.p, f)
-    return f"n_H[{index}] = ⌊({n} + 2·{p} {MINUS} {f})/{s}⌋ + 1 = {output_size(n, f, p, s)}"
-
-
-def network_words(input_size: int, good: list[Row]) -> str:
-    """What the rows show, computed from the rows (no claim that holds for one network only)."""
-    most_act = max(good, key=lambda r: r.activations)
-    most_par = max(good, key=lambda r: r.params)
-    total = sum(r.params for r in good)
-    share = f"{most_par.params / total:.0%}" if total else "0%"
-    act = (
-        f"the largest activation is after {most_act.layer.label()} "
-        f"({most_act.activations:,} numbers)"
-        if most_act.activations > input_size
-        else f"no layer's activation is larger than the input's {input_size:,}"
-    )
-    return (
-        f"Activations: the input holds {input_size:,} numbers, the last layer "
-        f"{good[-1].activations:,}; {act}. Parameters: {most_par.layer.label()} has the most, "
-        f"{most_par.params:,} of the {total:,} ({share})."
-    )
 
 
 def shape_text(shape: tuple[int, ...] | None) -> str:
@@ -196,30 +385,14 @@ def describe_rows(input_shape: tuple[int, int, int], parsed: list[tuple[Layer, s
     ]
 
 
-def summary_table(input_shape: tuple[int, int, int], rows: list[Row]) -> pd.DataFrame:
-    """One line per layer: label, output shape, its size formula, activations, parameters."""
-    sizes, before = [], input_shape
-    for index, r in enumerate(rows, start=1):
-        sizes.append(layer_size_formula(r.layer, before, index) if r.shape else "")
-        before = r.shape or before
-    return pd.DataFrame(
-        {
-            "layer": ["INPUT"] + [r.layer.label() for r in rows],
-            "output shape": [shape_text(input_shape)] + [shape_text(r.shape) for r in rows],
-            "size, with its numbers": ["", *sizes],
-            "activation size": [int(np.prod(input_shape))] + [r.activations for r in rows],
-            "parameters": [0] + [r.params for r in rows],
-            "note": [""] + [r.error for r in rows],
-        }
-    )
-
-
 def shape_line(
     input_shape: tuple[int, int, int], parsed: list[tuple[Layer, str]], bad: str
 ) -> None:
     """The network's shapes and parameter count in one line, or why it cannot run."""
     rows = describe_rows(input_shape, parsed)
-    wrong = [f"layer {i} ({r.layer.label()}): {r.error}" for i, r in enumerate(rows, 1) if r.error]
+    wrong = [
+        f"layer {i} ({layer_name(r.layer)}): {r.error}" for i, r in enumerate(rows, 1) if r.error
+    ]
     if wrong:
         st.warning(f"{bad}: " + "; ".join(wrong) + ".")
     elif rows:
@@ -227,68 +400,3 @@ def shape_line(
         total = sum(r.params for r in rows)
         start = "×".join(map(str, input_shape))
         st.markdown(f"Shapes: {start} → {path}; **{total:,} parameters** to learn.")
-
-
-def network_builder(key: str, presets: dict[str, tuple[tuple[int, int, int], list[Layer]]]) -> None:
-    """The network builder: a preset, the input's size, the layers as an editable table,
-    then each row's shapes, sizes and parameters, a chart, what the rows show, and the
-    network as PyTorch code. Controls are keyed ``{key}_…``."""
-    preset = st.selectbox(
-        "Start from",
-        list(presets),
-        key=f"{key}_preset",
-        help="A network from the lecture to start editing from.",
-    )
-    input_shape, preset_layers = presets[preset]
-    # (label, largest value, help, key): the input's height, width and channels.
-    sizes = (
-        ("Input height n_H", 2048, "Height of the input image in pixels.", "nh"),
-        ("Input width n_W", 2048, "Width of the input image in pixels.", "nw"),
-        ("Input channels n_c", 64, "Channels of the input image (3 for colour).", "nc"),
-    )
-    n_H, n_W, n_c0 = (
-        column.number_input(label, 1, top, input_shape[k], key=f"{key}_{name}_{preset}", help=text)
-        for k, (column, (label, top, text, name)) in enumerate(
-            zip(st.columns(3), sizes, strict=True)
-        )
-    )
-    st.caption(
-        "Edit a cell, add or delete rows. Layers: conv (f, s, p, filters), pool (f, s, mode), "
-        "flatten, dense and softmax (units). A blank cell does not apply to its layer."
-    )
-    parsed = layers_editor(f"{key}_layers_{preset}", preset_layers)
-    rows = describe_rows((int(n_H), int(n_W), int(n_c0)), parsed)
-    summary = summary_table((int(n_H), int(n_W), int(n_c0)), rows)
-    st.dataframe(summary, hide_index=True, key=f"{key}_summary")
-    total = sum(r.params for r in rows)
-    formula(f"{total:,} parameters to learn", label="Total:")
-    bad = [r for r in rows if r.error]
-    if bad:
-        st.warning(
-            f"{len(bad)} layer{'s' * (len(bad) > 1)} cannot apply and were skipped; "
-            "their reason is on their row."
-        )
-    good = [r for r in rows if not r.error]
-    chart(
-        count_bars(
-            [r.layer.label() for r in good],
-            {
-                "activation size": [r.activations for r in good],
-                "parameters": [r.params for r in good],
-            },
-            numbers=False,
-            title="count (log scale)",
-            alt="; ".join(
-                f"{r.layer.label()}: {r.activations} activations, {r.params} parameters"
-                for r in good
-            ),
-        ),
-        key=f"{key}_bars",
-    )
-    if good:
-        st.caption(network_words(int(n_H * n_W * n_c0), good))
-    st.caption(
-        "The lecture's 39×39×3 network ends in a softmax over 10 classes: that 10 is ConvLab's "
-        "choice, since the notes do not say how many classes there are."
-    )
-    pytorch_code((int(n_H), int(n_W), int(n_c0)), parsed)

@@ -217,3 +217,35 @@ def test_a_photo_is_sent_to_the_probe_as_its_working_size_input_and_output():
     assert max(image.shape) == 512
     np.testing.assert_allclose(output, conv2d(image, SOBEL_VERTICAL), rtol=1e-6, atol=1e-3)
     assert header["weights"] == SOBEL_VERTICAL.tolist() and header["view"] == "signed"
+
+
+def test_a_custom_weight_beyond_a_million_is_refused_with_its_limit():
+    edits = {"edited_rows": {0: {"c0": "1e18"}}, "added_rows": [], "deleted_rows": []}
+    at = open_page(PAGE, edge_filter="Custom filter", edge_custom_3=edits)
+    assert [e.value for e in at.error] == [
+        "This filter cannot be used yet: row 0, column 0 is ` 1e18 `: weights here are from "
+        "−1,000,000 to 1,000,000."
+    ]
+    assert not at.exception
+
+
+def test_the_largest_custom_weights_give_exact_sums():
+    edits = {
+        "edited_rows": {
+            r: {f"c{c}": "-1000000" if (r + c) % 2 else "1000000" for c in range(3)}
+            for r in range(3)
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at = open_page(PAGE, edge_filter="Custom filter", edge_custom_3=edits)
+    weights = [[-1_000_000 if (r + c) % 2 else 1_000_000 for c in range(3)] for r in range(3)]
+    image = LECTURE_6X6.tolist()
+    exact = [
+        [
+            sum(image[i + a][j + b] * weights[a][b] for a in range(3) for b in range(3))
+            for j in range(4)
+        ]
+        for i in range(4)
+    ]  # Python integers: no overflow, the sums as the lecture defines them
+    assert output(at).tolist() == exact

@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnn_core import HORIZONTAL_EDGE, box_filter, conv2d
+from cnn_core import HORIZONTAL_EDGE, SOBEL_VERTICAL, box_filter, conv2d
 from cnn_core.examples import CHECKER, lecture_image
 from tests.pages.helpers import formulas, linked, linked_grids, open_link, texts
 from ui.input_picker import MAX_UPLOAD_MB
 from ui.links import verbatim
+from ui.photo_probe import WORKING_SIZES, encode
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,33 +52,63 @@ def test_moving_a_control_updates_the_link():
 
 
 @pytest.mark.parametrize(
-    ("page", "params", "notice", "formula"),
+    ("page", "params", "kind", "notice", "formula"),
     [
         (
             "pages/padding.py",
             {"n": "abc"},
+            "info",
             "n = ` abc ` is not a whole number between 1 and 12, so 6 is used",
             "6 + 2·1 − 3 + 1 = 6",
         ),
         (
             "pages/stride.py",
             {"s": "9", "n": "7"},
+            "warning",
             "s = ` 9 ` is outside 1 to 4, so 2 is used",
             "⌊(7 + 2·0 − 3)/2⌋ + 1 = ⌊4/2⌋ + 1 = 3",
         ),
         (
             "pages/padding.py",
             {"mode": "huge"},
+            "info",
             "mode = ` huge ` is not one of the choices",
             "6 + 2·1 − 3 + 1 = 6",
         ),
     ],
 )
-def test_a_malformed_link_value_falls_back_with_a_notice(page, params, notice, formula):
+def test_a_malformed_link_value_falls_back_with_a_notice(page, params, kind, notice, formula):
     at = open_link(page, **params)
-    assert notice in at.info[0].value
+    assert notice in getattr(at, kind)[0].value
     assert formulas(at)[0] == formula
     assert not at.error
+
+
+def test_a_value_beyond_the_range_warns_and_a_malformed_one_informs():
+    at = open_link("pages/padding.py", p="3000", n="x")
+    assert at.warning[0].value == (
+        "This link goes beyond this page's limits: p = ` 3000 ` is outside 0 to 3, so 1 is used."
+    )
+    assert at.info[0].value.startswith("This link had values ConvLab cannot use: n = ` x `")
+
+
+@pytest.mark.parametrize("raw", ["**x**", "[a](http://e)"])
+def test_a_link_value_with_markup_is_shown_literally_in_code(raw):
+    at = open_link("pages/padding.py", n=raw)
+    notice = at.info[0].value
+    assert f"n = ` {raw} ` is not a whole number" in notice
+    assert raw not in outside_code(notice)
+
+
+def test_custom_weights_beyond_a_million_in_a_link_warn_and_keep_the_starting_filter():
+    at = open_link(
+        "pages/edge_detection.py", filter="Custom filter", custom_f="3", w="1e18,0,0;0,0,0;0,0,0"
+    )
+    assert "row 0, column 0 is ` 1e18 `: weights here are from −1,000,000 to 1,000,000" in (
+        at.warning[0].value
+    )
+    assert "so the size's starting filter is used" in at.warning[0].value
+    assert linked_grids(at, "edge_grid")["Filter 3×3"].tolist() == [[1, 0, -1]] * 3
 
 
 def test_links_work_on_every_page():
@@ -116,6 +147,18 @@ def test_streamlit_upload_limit_equals_the_apps():
     assert config["browser"]["gatherUsageStats"] is False
 
 
+def test_the_message_limits_hold_the_largest_message_with_room_and_little_more():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]
+    # The largest message a page sends: the photo probe of a square photo at the largest
+    # working size (measured 8.0 MB for 1000×1000; the figure in config.toml).
+    side = max(WORKING_SIZES)
+    photo = np.zeros((side, side), dtype=np.float32)
+    probe = encode(photo, photo[1:-1, 1:-1], SOBEL_VERTICAL, view="signed", titles=("a", "b"))
+    assert 1.5 * len(probe) <= config["maxMessageSize"] * 1e6 <= 4 * len(probe)
+    # What a browser sends in one rerun is measured in KB: 1 MB holds it, and no more.
+    assert config["maxWidgetStateSize"] == 1
+
+
 PAYLOAD = "[Click here](https://evil.example/login) **now** <b>tag</b> `x`"
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
@@ -134,6 +177,8 @@ def test_a_crafted_link_is_shown_as_text_never_as_markup(page):
         shown = outside_code(notice)
         # The page's own bold may stay; the link's must not speak: its link, bold and tag.
         assert "evil.example" not in shown and "**now**" not in shown and "<b>" not in shown, notice
+        # What is used instead is named in the lecture's notation, never as a Python repr.
+        assert "None is used" not in notice and "Layer(" not in notice, notice
     if names:
         assert any(PAYLOAD.replace("`", "")[:20] in n for n in notices), notices
 

@@ -28,10 +28,10 @@ def test_the_builders_network_is_shown_as_code_that_builds_in_torch():
 
 
 def test_an_impossible_layer_gets_the_reason_instead_of_code():
-    edits = {"edited_rows": {0: {"f": 50}}, "added_rows": [], "deleted_rows": []}
+    edits = {"edited_rows": {1: {"s": 8}, 2: {"f": 11}}, "added_rows": [], "deleted_rows": []}
     at = open_page(PAGE, **{EDITOR: edits})
     assert not at.code
     assert any(
-        e.value.startswith("No code: cannot export to PyTorch: layer 1 (CONV f=50")
+        e.value.startswith("No code: cannot export to PyTorch: layer 3 (CONV f=11")
         for e in at.error
     )
