@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.lessons import LESSONS, available_lessons, lesson_for
+from ui.page import kept_in_links
 from ui.quiz import check_yourself
 
 HOME = "pages/home.py"
@@ -25,16 +26,22 @@ def lesson_path(path: str) -> None:
     st.markdown(f"**Lesson {number} of {len(LESSONS)}:** {lesson.title}")
     before, after = neighbours(path)
     left, right = st.columns(2)
+    kept = kept_in_links()  # presentation mode goes with the student
     with left:
         if before is None:
-            st.page_link(HOME, label="← previous: Home", icon=":material/home:")
+            st.page_link(HOME, label="← previous: Home", icon=":material/home:", query_params=kept)
         else:
-            st.page_link(before, label=f"← previous: {lesson_for(before).title}")
+            st.page_link(before, label=f"← previous: {lesson_for(before).title}", query_params=kept)
     with right:
         if after is None:
-            st.page_link(HOME, label="next → Home: the whole course", icon=":material/home:")
+            st.page_link(
+                HOME,
+                label="next → Home: the whole course",
+                icon=":material/home:",
+                query_params=kept,
+            )
         else:
-            st.page_link(after, label=f"next → {lesson_for(after).title}")
+            st.page_link(after, label=f"next → {lesson_for(after).title}", query_params=kept)
 
 
 def end_of_lesson(page: str, path: str) -> None:

@@ -6,25 +6,82 @@ from ``cnn_core``; these only lay the numbers out the way the notes do.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import numpy as np
 
 from cnn_core import CellExplanation, PoolExplanation, output_size
 
 MINUS = "−"
+NOISE = 1e-9
+"""Closer than this to a whole number (relatively, above 1) is float noise: 1.776e−15 is 0."""
+DIGITS = 4
+"""Significant digits a number is written with: 0.7071, 21.21, 109.8k."""
+_SUFFIXES = {1: "k", 2: "M", 3: "B", 4: "T"}
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _significant(a: float) -> tuple[str, int]:
+    """``a > 0`` to DIGITS significant digits: the digits and the power of ten of the first.
+
+    Rounds half away from zero on the exact binary value, as JavaScript's toExponential
+    does, so the browser (``ui/grid_format.js``) writes every number the same way.
+    """
+    d = Decimal(a)
+    exp = d.adjusted()
+    digits = d.quantize(Decimal(1).scaleb(exp - DIGITS + 1), rounding=ROUND_HALF_UP)
+    text = "".join(map(str, digits.as_tuple().digits))
+    if len(text) > DIGITS:  # 9.9996 → 10.00
+        text, exp = text[:DIGITS], exp + 1
+    return text.ljust(DIGITS, "0"), exp
+
+
+def _place(digits: str, point: int) -> str:
+    """The digits with the decimal point after ``point`` of them, trailing zeros dropped."""
+    if point <= 0:
+        text = "0." + "0" * -point + digits
+    elif point >= len(digits):
+        text = digits + "0" * (point - len(digits))
+    else:
+        text = digits[:point] + "." + digits[point:]
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def number(v: float) -> str:
-    """A number as the notes write it: whole numbers without a decimal point, a real minus."""
+    """A number as a student should read it: never ``e`` notation, no float noise.
+
+    Whole numbers (and numbers within 1e-9 of one) without a decimal point below 10,000;
+    otherwise 4 significant digits: ``0.7071``, ``21.21``, ``−109.8k``, ``2.5×10⁻⁵``.
+    |v| < 1e-9 is 0 (``1.776e−15`` is what 10×1.414 − 10×1.414 leaves behind). A real
+    minus sign. ``ui/grid_format.js`` writes numbers the same way in the browser.
+
+    >>> number(4.0000000001), number(-109812.3), number(1 / 3)
+    ('4', '−109.8k', '0.3333')
+    """
     v = float(v)
     if not np.isfinite(v):
         return str(v)
-    text = f"{int(v)}" if v == int(v) and abs(v) < 1e15 else f"{v:.4g}"
-    return text.replace("-", MINUS)
+    whole = round(v)
+    if abs(v - whole) <= NOISE * max(1.0, abs(v)):
+        v = float(whole)
+    if v == 0:
+        return "0"
+    sign = MINUS if v < 0 else ""
+    if v == whole and abs(v) < 10_000:
+        return sign + str(abs(int(whole)))
+    digits, exp = _significant(abs(v))
+    if -4 <= exp < 4:
+        return sign + _place(digits, exp + 1)
+    if 4 <= exp < 15:
+        group = exp // 3
+        return sign + _place(digits, exp - 3 * group + 1) + _SUFFIXES[group]
+    return f"{sign}{_place(digits, 1)}×10{str(exp).translate(_SUPERSCRIPT)}"
 
 
 def factor(v: float) -> str:
-    """A number inside a product: negative ones in brackets, ``8×(−1)``."""
-    return f"({number(v)})" if v < 0 else number(v)
+    """A number inside a product: negative ones in brackets, ``8×(−1)`` (noise is 0)."""
+    text = number(v)
+    return f"({text})" if text.startswith(MINUS) else text
 
 
 def output_size_formula(n: int, f: int, p: int = 0, s: int = 1) -> str:

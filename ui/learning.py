@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnn_core import FilterHistory, conv2d, conv2d_backward
-from ui.formulas import factor, number
+from ui.formulas import MINUS, factor, number
 
 MAX_FRAMES = 61
 """Frames sent to the browser: enough to watch the weights drift, light on the wire."""
@@ -54,14 +54,42 @@ def gradient(
 
 
 def gradient_formula(g: Gradient, shown: int = 16) -> str:
-    """``(2/16)·[(−1.2)×3 + 0.4×1 + …] = −0.91``: the first ``shown`` terms, then a count."""
+    """``(2/16)·[(−1.2)×3 + 0.4×1 + …] = −0.91``: the first ``shown`` terms, then a count.
+
+    The terms get as few decimals as let them add up to the total as written (two at
+    least; late in a run the errors are thousandths, and two decimals made the written
+    terms sum to −0.089 beside a total of −0.1016). If none do, the line says so.
+    """
     n = g.errors.size
+    digits = _digits_that_add_up(g)
     pairs = zip(g.errors, g.inputs, strict=True)
-    terms = [f"{factor(_round(e))}×{factor(_round(v))}" for e, v in pairs]
+    terms = [f"{factor(_round(e, digits))}×{factor(_round(v, digits))}" for e, v in pairs]
     more = f" + … ({n - shown} more)" if n > shown else ""
-    return f"(2/{n})·[{' + '.join(terms[:shown])}{more}] = {number(g.value)}"
+    note = "" if digits else " (terms rounded)"
+    return f"(2/{n})·[{' + '.join(terms[:shown])}{more}]{note} = {number(g.value)}"
 
 
-def _round(v: float, digits: int = 2) -> float:
-    """Numbers in a written-out sum: two decimals read; the result is cnn_core's."""
-    return float(np.round(v, digits)) + 0.0
+def _digits_that_add_up(g: Gradient, most: int = 8) -> int | None:
+    """The fewest decimals (2 … ``most``) whose terms, as written, give the total as written."""
+    for digits in range(2, most + 1):
+        errors = [_as_written(e, digits) for e in g.errors]
+        inputs = [_as_written(v, digits) for v in g.inputs]
+        if None in errors or None in inputs:
+            return None
+        total = 2 / g.errors.size * sum(e * v for e, v in zip(errors, inputs, strict=True))
+        if number(total) == number(g.value):
+            return digits
+    return None
+
+
+def _as_written(v: float, digits: int) -> float | None:
+    """The value a reader sees for ``v`` rounded to ``digits`` (None: 109.8k, 2×10⁻⁵)."""
+    try:
+        return float(number(_round(v, digits)).replace(MINUS, "-"))
+    except ValueError:
+        return None
+
+
+def _round(v: float, digits: int | None) -> float:
+    """A number in a written-out sum, to ``digits`` decimals (4 if None)."""
+    return float(np.round(v, 4 if digits is None else digits)) + 0.0

@@ -3,10 +3,17 @@
 // an input cell) in the same frame, without asking Python. A click, a released drag or
 // Enter commits the cell to Python (one rerun). Every number shown was sent by Python
 // (ui/linked_grid.py); this file only decides which cells to light.
+// On a touch screen a vertical swipe scrolls the page (touch-action: pan-y); a tap pins a
+// cell; a sideways drag, or a press-and-hold then a drag in any direction, scrubs.
 // (fmt, factor and ink come from ui/grid_format.js, prepended by ui/linked_grid.py.)
 
 const PLAY_MS = 700; // a window position, or a frame of a learning run
 const PLAY_MS_REDUCED = 1600;
+const HOLD_MS = 350; // a finger held this long on a grid scrubs instead of scrolling
+const SLOP = 8; // px a finger may wander before a touch is a drag, not a tap
+const TOUCH_HOW =
+  "On a touch screen: tap a cell to pin it; drag sideways, or press and hold then drag, " +
+  "to move the window; swipe up or down to scroll the page.";
 
 export default function linkedGrid({ data, parentElement, setTriggerValue }) {
   const host = parentElement;
@@ -186,6 +193,11 @@ class GridView {
       }
     }
     this.views = this.grids.map((g) => this.buildGrid(g));
+    const frames = d.frames?.grids || {};
+    this.longest = this.grids.map((g) => {
+      const all = [g.values, ...(frames[g.index]?.values || [])];
+      return Math.max(...all.flatMap((vs) => vs.flat().map((v) => shown(g, v).length)));
+    });
     // On a phone, bands go inputs, outputs, then filters: a finger on an output cell
     // should see the window it lights on the input just above.
     for (const [row, band] of this.bands) {
@@ -196,21 +208,37 @@ class GridView {
     this.line.className = "lg-line";
     this.line.setAttribute("aria-live", "polite");
     this.root.appendChild(this.line);
+    // How to use it, always in view; on a touch screen also how a finger works here.
+    const touch = navigator.maxTouchPoints > 0 || window.matchMedia("(pointer: coarse)").matches;
+    const how = [d.hint, touch ? TOUCH_HOW : ""].filter(Boolean).join(" ");
+    if (how) {
+      this.hint = document.createElement("p");
+      this.hint.className = "lg-hint";
+      this.hint.textContent = how;
+      this.root.appendChild(this.hint);
+    }
     if (d.player) this.buildPlayer();
-    this.panels.addEventListener("pointermove", (e) => this.onPointer(e));
-    this.panels.addEventListener("pointerdown", (e) => {
-      this.dragging = true;
-      // Keep the drag's events even if the pointer leaves the grids before it is released.
-      this.panels.setPointerCapture(e.pointerId);
-      this.onPointer(e);
-    });
-    this.panels.addEventListener("pointerup", (e) => this.onRelease(e));
-    this.panels.addEventListener("pointercancel", () => this.reset());
-    this.panels.addEventListener("lostpointercapture", () => {
+    const panels = this.panels;
+    panels.addEventListener("pointermove", (e) => this.onPointer(e));
+    panels.addEventListener("pointerdown", (e) => this.onDown(e));
+    panels.addEventListener("pointerup", (e) => this.onRelease(e));
+    panels.addEventListener("pointercancel", () => this.cancel());
+    panels.addEventListener("lostpointercapture", () => {
       this.dragging = false;
     });
-    this.panels.addEventListener("pointerleave", (e) => {
+    panels.addEventListener("pointerleave", (e) => {
       if (e.pointerType === "mouse" && !this.dragging) this.reset();
+    });
+    // A finger that scrubs keeps the page still (the browser scrolls only until then).
+    panels.addEventListener(
+      "touchmove",
+      (e) => {
+        if (this.touch?.mode === "scrub" && e.cancelable) e.preventDefault();
+      },
+      { passive: false },
+    );
+    panels.addEventListener("contextmenu", (e) => {
+      if (this.touch) e.preventDefault(); // a long press scrubs, it does not open a menu
     });
   }
 
@@ -421,9 +449,12 @@ class GridView {
     cell = Math.max(cell, 6);
     this.root.classList.toggle("lg-narrow", narrow);
     this.root.style.setProperty("--cell", `${cell}px`);
-    const longest = Math.max(...this.grids.flatMap((g) => g.values.flat().map((v) => shown(g, v).length)));
-    const font = Math.min(cell * 0.42, (cell * 1.5) / Math.max(longest, 2));
-    this.root.style.setProperty("--cell-font", `${Math.max(font, 7)}px`);
+    // Each grid sizes its own text to its longest number (over every frame, so the text
+    // does not jump while playing): one long number never shrinks the other grids.
+    this.views.forEach((v, index) => {
+      const font = Math.min(cell * 0.42, (cell * 1.5) / Math.max(this.longest[index], 2));
+      v.grid.style.setProperty("--cell-font", `${Math.max(font, 7).toFixed(1)}px`);
+    });
     this.root.classList.toggle("lg-tiny", cell < 16);
   }
 
@@ -456,9 +487,9 @@ class GridView {
         v.winner.classList.add("lg-winner");
       }
     });
-    // The committed cell is explained by Python below; the line is for the live preview.
-    this.line.textContent = this.preview ? lit.line : this.data.hint;
-    this.line.classList.toggle("lg-idle", !this.preview);
+    // The line explains what is lit: the cell under the pointer, else the pinned cell (so
+    // a tapped cell's arithmetic stays on a phone); empty when nothing is lit.
+    this.line.textContent = lit.line;
     if (this.status && !this.data.frames) {
       this.status.textContent = this.preview ? this.position(target) : "";
     }
@@ -495,25 +526,85 @@ class GridView {
     return { grid, i: Number(cell.dataset.i), j: Number(cell.dataset.j) };
   }
 
+  onDown(e) {
+    if (e.pointerType === "mouse") {
+      if (e.button !== 0) return;
+      this.dragging = true;
+      // Keep the drag's events even if the pointer leaves the grids before it is released.
+      this.panels.setPointerCapture(e.pointerId);
+      this.onPointer(e);
+      return;
+    }
+    // A finger: a tap until it moves; sideways it scrubs, up or down the browser scrolls
+    // (touch-action: pan-y, which then cancels the pointer); held still it scrubs.
+    clearTimeout(this.holdTimer);
+    const [x, y] = [e.clientX, e.clientY];
+    this.touch = { id: e.pointerId, x0: x, y0: y, x, y, mode: "tap" };
+    this.holdTimer = setTimeout(() => {
+      if (this.touch?.mode !== "tap") return;
+      this.touch.mode = "scrub";
+      this.preview = null; // light the held cell even if it is the one already lit
+      this.scrubTo(this.touch.x, this.touch.y);
+    }, HOLD_MS);
+  }
+
   onPointer(e) {
-    if (e.pointerType !== "mouse" && !this.dragging) return;
-    const target = this.cellAt(e.clientX, e.clientY);
+    if (e.pointerType === "mouse") {
+      this.scrubTo(e.clientX, e.clientY);
+      return;
+    }
+    const t = this.touch;
+    if (!t || t.id !== e.pointerId) return;
+    t.x = e.clientX;
+    t.y = e.clientY;
+    if (t.mode === "tap") {
+      const dx = e.clientX - t.x0, dy = e.clientY - t.y0;
+      if (Math.hypot(dx, dy) < SLOP) return;
+      clearTimeout(this.holdTimer);
+      t.mode = Math.abs(dx) > Math.abs(dy) ? "scrub" : "scroll";
+    }
+    if (t.mode === "scrub") this.scrubTo(e.clientX, e.clientY);
+  }
+
+  scrubTo(x, y) {
+    const target = this.cellAt(x, y);
     if (!target) return;
-    if (e.pointerType !== "mouse") e.preventDefault();
-    this.pause();
+    if (!this.data.frames) this.pause();
     this.setPreview(target);
   }
 
   onRelease(e) {
-    const wasDragging = this.dragging;
-    this.dragging = false;
-    const target = this.cellAt(e.clientX, e.clientY) || this.preview;
-    if (wasDragging && target) this.pin(target);
+    if (e.pointerType === "mouse") {
+      const wasDragging = this.dragging;
+      this.dragging = false;
+      const target = this.cellAt(e.clientX, e.clientY) || this.preview;
+      if (wasDragging && target) this.pin(target);
+      return;
+    }
+    const t = this.touch;
+    this.endTouch();
+    if (!t || t.id !== e.pointerId || t.mode === "scroll") return;
+    const target = this.cellAt(e.clientX, e.clientY) || (t.mode === "scrub" ? this.preview : null);
+    if (!target) return;
+    // An output cell is pinned (its arithmetic stays); a tapped pixel stays lit.
+    if (this.grids[target.grid].role === "output") this.pin(target);
+    else this.setPreview(target);
+  }
+
+  // The browser took the finger (a vertical swipe scrolls the page): back to the pin.
+  cancel() {
+    this.endTouch();
+    this.reset();
+  }
+
+  endTouch() {
+    clearTimeout(this.holdTimer);
+    this.touch = null;
   }
 
   onFocus(g, i, j) {
     if (this.restoring) return;
-    this.pause();
+    if (!this.data.frames) this.pause();
     this.setPreview({ grid: g.index, i, j });
   }
 
@@ -593,8 +684,11 @@ class GridView {
     const reduced = this.reduced.matches;
     const ms = frames ? (reduced ? 5 : 1) * (frames.ms || 120) : reduced ? PLAY_MS_REDUCED : PLAY_MS;
     if (this.data.frames && this.frame >= this.data.frames.count - 1) this.setFrame(-1);
-    this.step(+1);
+    // Playing before the first step: a step taken while not playing commits its frame to
+    // Python (commitSoon), and that rerun rebuilt the player 0.5 s into every run.
+    clearTimeout(this.pending);
     this.playing = setInterval(() => this.step(+1), ms);
+    this.step(+1);
     this.playButton.textContent = "❚❚ Pause";
     this.playButton.setAttribute("aria-label", "Pause");
   }
@@ -617,6 +711,7 @@ class GridView {
   stop() {
     if (this.playing) clearInterval(this.playing);
     clearTimeout(this.pending);
+    this.endTouch();
     this.playing = null;
   }
 }

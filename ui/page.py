@@ -102,6 +102,19 @@ so sections can be h2 under the page's h1 (axe: heading-order). Code wraps: a bl
 scrolls sideways on a phone cannot be scrolled from the keyboard (scrollable-region-focusable)."""
 
 
+_PRESENT = "_present"
+"""Presentation mode for the session (the toggle's own key ``present`` lasts one page)."""
+
+
+def _remember_present() -> None:
+    st.session_state[_PRESENT] = st.session_state["present"]
+
+
+def kept_in_links() -> dict[str, str] | None:
+    """The query parameters every page link carries: presentation mode, while it is on."""
+    return {"present": "1"} if st.session_state.get("present") else None
+
+
 def setup_page(page: str, link: Sequence[Param] = ()) -> None:
     """Every page's first call: the deep-link fix, presentation mode, CSS, and the link.
 
@@ -111,11 +124,18 @@ def setup_page(page: str, link: Sequence[Param] = ()) -> None:
     """
     _leave_pages_directory_mode()
     if not st.session_state.get(f"_{page}_link_loaded") and st.query_params.get("present") == "1":
-        st.session_state["present"] = True
+        st.session_state[_PRESENT] = True
+    # Kept for the whole session: a teacher turns it on once, not on every page. Streamlit
+    # drops a widget's value on a page switch (its id includes the page), so the toggle
+    # reads and writes a plain session key; every link the page writes then carries it
+    # (ui.links.save_link, and ui.course's page links through kept_in_links).
+    if _PRESENT in st.session_state:
+        st.session_state["present"] = st.session_state[_PRESENT]
     present = st.sidebar.toggle(
         "Presentation mode",
         key="present",
         help="Larger type and stronger contrast for a projector. Kept in the page's link.",
+        on_change=_remember_present,
     )
     show_score()
     st.markdown(

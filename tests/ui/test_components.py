@@ -11,7 +11,7 @@ import pytest
 from cnn_core import VERTICAL_EDGE, conv2d, explain_cell, explain_pool
 from cnn_core.examples import LECTURE_6X6
 from ui.colors import SIGNED_LUT, cell_colors
-from ui.formulas import number, products_formula
+from ui.formulas import factor, number, products_formula
 from ui.grid_views import conv_terms, pool_terms
 from ui.linked_grid import Grid, linked_grid
 from ui.photo_probe import decode, encode
@@ -98,6 +98,10 @@ def test_the_browser_writes_numbers_as_python_does():
     node = shutil.which("node")
     assert node, "node is needed to check the browser's number formatting"
     values = [0, 5, -5, -16, 3.75, -1.25, 0.70710678, 1 / 3, 123.456, -0.5, 2.5e-5, 12345.6, 1e15]
+    # Float noise, near-integers, compact large numbers, exact ties (1.0625 rounds up in both).
+    values += [1.776e-15, -1.776e-15, 4.0000000001, -109812.3, 9999.6, 1.0625, -1.0625, 2e-9]
+    rng = np.random.default_rng(5)
+    values += (rng.normal(0, 1, 400) * 10.0 ** rng.integers(-12, 16, 400)).tolist()
     script = (
         f"import {{ fmt }} from {json.dumps((UI / 'grid_format.js').as_uri())};"
         f"console.log(JSON.stringify({json.dumps(values)}.map(fmt)));"
@@ -106,3 +110,19 @@ def test_the_browser_writes_numbers_as_python_does():
         [node, "--input-type=module", "-e", script], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == [number(v) for v in values]
+
+
+def test_the_browser_brackets_negative_factors_as_python_does():
+    """grid_format.js's factor against ui.formulas.factor: noise such as −1e−15 is "0"."""
+    node = shutil.which("node")
+    assert node, "node is needed to check the browser's number formatting"
+    values = [-1, 2, -1.776e-15, -0.5, -109812.3]
+    script = (
+        f"import {{ factor }} from {json.dumps((UI / 'grid_format.js').as_uri())};"
+        f"console.log(JSON.stringify({json.dumps(values)}.map(factor)));"
+    )
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == [factor(v) for v in values]
+    assert json.loads(result.stdout) == ["(−1)", "2", "0", "(−0.5)", "(−109.8k)"]

@@ -25,6 +25,25 @@ def test_numbers_as_the_notes_write_them():
     assert factor(-1) == "(−1)" and factor(2) == "2"
 
 
+def test_float_noise_rounds_away():
+    # 10×1.414 + … + 10×(−1.414) on the checker with the edge rotated to 45°
+    assert number(1.776e-15) == "0" and number(-1.776e-15) == "0"
+    assert factor(-1.776e-15) == "0"  # not "(0)"
+    assert number(4.0000000001) == "4" and number(-15.999999999997) == "−16"
+    assert number(21.213203435596427) == "21.21"
+
+
+def test_large_and_tiny_numbers_are_compact_and_never_in_e_notation():
+    assert number(-109_800) == "−109.8k" and number(-109_812.3) == "−109.8k"
+    assert number(12_345.6) == "12.35k" and number(2_500_000) == "2.5M"
+    assert number(9_999) == "9999" and number(9_999.6) == "10k"
+    assert number(2.5e-5) == "2.5×10⁻⁵" and number(3e20) == "3×10²⁰"
+    rng = np.random.default_rng(0)
+    values = rng.normal(0, 1, 2000) * 10.0 ** rng.integers(-30, 30, 2000)
+    assert not any("e" in number(v) for v in values)
+    assert all(len(number(v)) <= len("−0.0001234") for v in values if 1e-4 <= abs(v) < 1e15)
+
+
 @pytest.mark.parametrize(
     ("args", "text"),
     [
