@@ -49,6 +49,9 @@ backward adds a gradient of each, and a convolution a padded copy and its bands.
 EVAL_BATCH = 256
 """Images measured at once after each epoch (cnn_core.train's evaluation chunk)."""
 
+EVAL_COPIES = 2
+"""Copies of an evaluation chunk's activations alive at once: forward only."""
+
 FLOAT_BYTES = 4
 """Training runs in float32."""
 
@@ -160,10 +163,13 @@ def training_cost(
         + (examples + 2 * validation) * forward  # measured after the epoch
     )
     multiply_adds = epochs * per_epoch + steps * (STEP_OVERHEAD + ADAM_OPS * parameters)
-    batch = max(min(batch_size, examples), min(EVAL_BATCH, examples + validation))
+    live = max(  # activations alive at once: a training batch's, or an evaluation chunk's
+        min(batch_size, examples) * ACTIVATION_COPIES,
+        min(EVAL_BATCH, examples + validation) * EVAL_COPIES,
+    )
     memory = (
         parameters * BYTES_PER_PARAMETER
-        + activations * batch * ACTIVATION_COPIES * FLOAT_BYTES
+        + activations * live * FLOAT_BYTES
         + (examples + validation) * prod(input_shape) * FLOAT_BYTES  # the digits themselves
     )
     return RunCost(forward, steps, parameters, multiply_adds, memory)

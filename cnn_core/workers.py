@@ -379,6 +379,7 @@ class TrainingPool:
             _freeze(outcome.result)
             outcome.test_proba.setflags(write=False)
             run.outcome = outcome
+            run.step = outcome.result.steps  # the last steps may not have been reported
             self._end(run, "done")
         elif kind == "error":
             self._end(run, "failed", message[1])

@@ -1,8 +1,5 @@
 """Train a CNN: the lecture's network learns the 8×8 handwritten digits, in NumPy, in seconds."""
 
-import time
-
-import numpy as np
 import streamlit as st
 
 from cnn_core import DIGITS_NETWORK
@@ -12,7 +9,7 @@ from ui.digit_grids import samples
 from ui.display import chart
 from ui.links import Param, decimal, save_link, whole
 from ui.maps import show_maps
-from ui.network_code import pytorch_code
+from ui.network_code import pytorch_code, refusals
 from ui.network_table import (
     layers_editor,
     network_text,
@@ -22,33 +19,44 @@ from ui.network_table import (
 from ui.page import setup_page
 from ui.paint import parse_pixels, pixels_text
 from ui.training import (
+    Run,
     Settings,
     Trained,
+    cannot_train,
+    cost_line,
     curves_alt,
     curves_figure,
     digits_data,
     drawer,
-    keep,
+    follow,
     learned_views,
+    over_budget,
     percent,
-    train_shared,
+    run_cost,
+    session_id,
+    trained,
+    training_pool,
 )
 
 KEY = "train"
 INPUT = (8, 8, 1)
 MAX_LR_INPUT = 1e6
 N_TEST = 360
-BLANK = np.zeros((8, 8), dtype=np.uint8)
 
 
 LINK = [
-    Param("net", DIGITS_NETWORK, parse_network),
+    Param(
+        "net",
+        DIGITS_NETWORK,
+        parse_network,
+        shown=lambda net: f"the default network {network_text(net)}",
+    ),
     Param("epochs", DEFAULT_EPOCHS, whole(1, MAX_EPOCHS)),
     Param("lr", DEFAULT_LR, decimal(0, MAX_LR_INPUT)),
     Param("batch", DEFAULT_BATCH_SIZE, whole(1, 1437)),
     Param("seed", 0, whole(0, 999_999)),
     Param("digit", 0, whole(0, N_TEST - 1)),
-    Param("painted", None, parse_pixels),
+    Param("painted", None, parse_pixels, shown=lambda _: "a blank pad"),
 ]
 
 
@@ -86,7 +94,7 @@ with right:
     )
     st.caption("Edit a cell, add or delete rows; a blank cell does not apply to its layer.")
 layers = [la for la, _ in rows]
-refused = [f"layer {i} ({la.label()}): {why}" for i, (la, why) in enumerate(rows, 1) if why]
+refused = refusals(rows)
 shape_line(INPUT, rows, "This network cannot train on 8×8 digits")
 
 st.header("Train it")
@@ -127,6 +135,12 @@ seed = c[3].number_input(
     "gives the same run.",
 )
 settings = Settings(tuple(layers), int(epochs), float(lr), int(batch), int(seed))
+cannot = "; ".join(refused) or cannot_train(settings)
+too_costly = "" if cannot else over_budget(settings)
+if too_costly:
+    st.error(f"Cannot train here: {too_costly}.")
+elif not cannot:
+    st.caption(cost_line(run_cost(settings)))
 b1, b2, _ = st.columns([1, 1, 3])
 # Callbacks, not return values: a press survives a rerun that happens before the buttons.
 b1.button(
@@ -136,11 +150,12 @@ b1.button(
     help="Train with these settings.",
     on_click=press,
     args=("go",),
+    disabled=bool(too_costly),
 )
 b2.button(
     "Stop",
     key=f"{KEY}_stop",
-    help="Stop training after the step under way.",
+    help="Stop training now; the network keeps what it learned by its last finished epoch.",
     on_click=press,
     args=("stop",),
 )
@@ -148,50 +163,69 @@ go_train = st.session_state.pop(f"_{KEY}_pressed_go", False)
 stop = st.session_state.pop(f"_{KEY}_pressed_stop", False)
 progress_slot, curves_slot = st.empty(), st.empty()
 kept = st.session_state.setdefault(f"{KEY}_kept", {})
-# After Stop, Streamlit starts the next run while the stopped one finishes its step and
-# stores what it learned (milliseconds): wait for it, so this run shows the stopped network.
-waited = time.monotonic()
-while kept.get("busy") and time.monotonic() - waited < 10:
-    time.sleep(0.05)
-if go_train:
-    if refused:
-        st.error("Cannot train: " + "; ".join(refused) + ".")
+pool, me = training_pool(), session_id()
+# This session's run under way, if any: one at a time, followed again after any rerun.
+job: tuple[Run, Settings] | None = st.session_state.get(f"{KEY}_job")
+if stop:
+    if job is None:
+        st.info("Nothing is training: press Train to start.")
     else:
-        kept["busy"] = True
-        try:
-            train_shared(
-                settings,
-                drawer(KEY, progress_slot, curves_slot, settings.epochs),
-                keep(settings, kept),
-            )
-        except ValueError as err:
-            text = str(err).removeprefix("cannot train this network: ")
-            st.error(f"Cannot train: {text}.")
-        finally:
-            kept["busy"] = False
-elif stop and "run" not in kept:
-    st.info("Nothing is training: press Train to start.")
+        run, run_settings = st.session_state.pop(f"{KEY}_job")
+        pool.leave(run, me)  # the last one watching kills its worker now
+        outcome = pool.outcome(run)
+        if outcome is None:
+            st.warning("Stopped before the first epoch ended: there is no network to show yet.")
+        else:
+            kept["run"] = trained(run_settings, outcome, run.owner == me)
+        job = None
+if go_train:
+    if cannot:
+        st.error(f"Cannot train: {cannot}.")
+    elif not too_costly:
+        if job is not None:
+            pool.leave(job[0], me)  # one run per session: the new one replaces it
+        job = (pool.submit(settings.key, settings.request, me), settings)
+        st.session_state[f"{KEY}_job"] = job
+if job is not None:
+    run, run_settings = job
+    view = follow(
+        pool,
+        run,
+        drawer(KEY, progress_slot, curves_slot, run_settings.epochs, pool.workers),
+    )
+    del st.session_state[f"{KEY}_job"]
+    outcome = pool.outcome(run)
+    if view.status == "failed":
+        st.error(f"Training failed: {view.error}. Press Train to try again.")
+    elif view.status == "stopped":
+        st.warning(
+            "The run was stopped: no page was watching it for a few seconds (a closed tab "
+            "stops its run). Press Train to start it again."
+        )
+    if outcome is not None:
+        kept["run"] = trained(run_settings, outcome, run.owner == me)
 
-trained: Trained | None = kept.get("run")
-if trained is not None:
-    result, ev = trained.result, trained.evaluation
+trained_run: Trained | None = kept.get("run")
+if trained_run is not None:
+    result, ev = trained_run.result, trained_run.evaluation
     progress_slot.empty()
     with curves_slot:
         chart(
-            curves_figure(list(result.history), trained.settings.epochs),
+            curves_figure(list(result.history), trained_run.settings.epochs),
             key=f"{KEY}_curves",
             alt=curves_alt(list(result.history)),
         )
     if result.diverged:
         st.error(
             f"The loss blew up at step {result.steps} (learning rate "
-            f"{trained.settings.lr:g} is too large): training stopped there, and the network "
-            "below keeps the last weights whose loss was still sound. Try 0.01."
+            f"{trained_run.settings.lr:g} is too large): training stopped there, and the "
+            "network below keeps the last weights whose loss was still sound. Try 0.01."
         )
     elif result.stopped:
         st.warning(
-            f"Stopped after {result.epochs_run} of {trained.settings.epochs} epochs "
-            f"(step {result.steps}); the network below is as it was then."
+            f"Stopped after {result.epochs_run} of {trained_run.settings.epochs} epochs "
+            f"(step {result.steps:,}); the network below is as it was at the end of epoch "
+            f"{result.epochs_run}."
         )
     st.markdown(f"### Test accuracy: {percent(ev.accuracy)}")
     st.caption(
@@ -200,16 +234,16 @@ if trained is not None:
         f"{sum(e.seconds for e in result.history):.1f} s on this server"
         + (
             "."
-            if trained.fresh
+            if trained_run.fresh
             else ", for everyone who trains these settings: shared, not redone."
         )
     )
-    if trained.settings != settings:
+    if trained_run.settings != settings:
         st.info(
             "The settings above have changed since this network was trained: what follows is "
             "the last network you trained. Press Train to train the new settings."
         )
-    learned_views(KEY, trained, data)
+    learned_views(KEY, trained_run, data)
 else:
     st.info("Press **Train**: the results, the learned filters and a pad to paint on follow.")
 

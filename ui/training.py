@@ -1,17 +1,18 @@
-"""Training the digits network from a page: one shared run per setting, drawn as it learns.
+"""Training the digits network from a page: worker processes, shared runs, drawn as they learn.
 
-``cnn_core.train`` does the work inside the click's run (no thread of our own); this
-module decides who trains (a class pressing Train with the same settings shares one run:
-the first trains, the others watch its curves and get its result), turns epochs into
-curves, and evaluates the result on the test digits.
+A run never trains in the server's process: ``cnn_core.workers.TrainingPool`` (one per
+server) runs it in a worker process, at most W at a time, and shares it by its settings (a
+class pressing Train with the same settings watches one run). This module costs a run
+before it starts, follows it on the page at a bounded rate, and turns its outcome into the
+views after training.
 """
 
 from __future__ import annotations
 
-import threading
 import time
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -25,17 +26,26 @@ from cnn_core import (
     confusion_matrix,
     digit_inputs,
     forward,
-    predict_proba,
     split_digits,
-    train,
 )
-from cnn_core.train import digit_arrays
+from cnn_core.budget import DEFAULT_BUDGET, RunCost, check_budget, giga, training_cost
+from cnn_core.train import check_network, check_settings, digit_arrays
+from cnn_core.workers import Outcome, Run, RunView, TrainingPool, TrainRequest
 from ui.digit_grids import activation_maps, digit_map, filter_maps
 from ui.display import chart
 from ui.grids import Panel, panels_figure
 from ui.maps import show_maps
 from ui.network_table import network_text
 from ui.paint import paint_pad
+
+INPUT = (8, 8, 1)
+"""One digit: 8×8 pixels, one channel."""
+
+POLL = 0.25
+"""Seconds between looks at a run under way: the progress bar moves at most this often."""
+
+CURVES_EVERY = 1.0
+"""The live curves are redrawn at most this often (seconds), and only after a new epoch."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +60,13 @@ class Settings:
 
     @property
     def key(self) -> str:
-        """Plain text for the shared cache: equal settings, equal text."""
+        """Plain text for the shared runs: equal settings, equal text."""
         net = network_text(list(self.layers))
         return f"{net}|{self.epochs}|{self.lr!r}|{self.batch_size}|{self.seed}"
+
+    @property
+    def request(self) -> TrainRequest:
+        return TrainRequest(self.layers, self.epochs, self.lr, self.batch_size, self.seed)
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,104 +82,83 @@ def digits_data() -> Data:
     """The fixed 1,437 / 360 split and the network's inputs, read once per server (read-only)."""
     train_set, test_set = split_digits()
     x_train, _, x_test, _ = digit_arrays()
+    for a in (train_set.images, train_set.labels, test_set.images, test_set.labels):
+        a.setflags(write=False)
+    x_train.setflags(write=False)
+    x_test.setflags(write=False)
     return Data(train_set, test_set, x_train, x_test)
 
 
-@dataclass(eq=False)
-class SharedRun:
-    """One setting's run, shared by every session of this server process."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    result: TrainResult | None = None
-    history: list[EpochStats] = field(default_factory=list)
-    step: int = 0
-    total: int = 1
+@st.cache_resource(show_spinner=False)
+def training_pool() -> TrainingPool:
+    """The server's one pool of training workers (W and their memory from the environment)."""
+    return TrainingPool()
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def shared_run(key: str) -> SharedRun:
-    """The run for these settings (``Settings.key``); a new setting gets a new one."""
-    return SharedRun()
-
-
-Draw = Callable[[int, int, list[EpochStats]], None]
-"""Draws progress: ``(step, total, epochs so far)``; may be ended by Streamlit (Stop)."""
-
-
-Keep = Callable[[TrainResult, bool], None]
-"""Receives a result for this session, and whether this session trained it."""
-
-
-def train_shared(settings: Settings, draw: Draw, keep: Keep) -> None:
-    """Train once per setting and server; ``keep`` receives the result for this session.
-
-    If another session is training the same settings, this one draws that run's progress
-    until it ends and keeps its result. When Streamlit ends the run under way (Stop, or
-    any control touched while training), ``draw`` raises; training then stops after that
-    step, ``keep`` gets the stopped result (not shared), and the interruption goes on.
-    From then on every Streamlit call (``st.session_state`` included) raises again, so
-    ``keep`` must only store into objects it already holds.
-
-    Raises ValueError from ``cnn_core.train`` (a learning rate of 0, a network that
-    cannot train on 8×8), before any step.
-    """
-    run = shared_run(settings.key)
-    while not run.lock.acquire(timeout=0.2):
-        draw(run.step, run.total, list(run.history))
-    try:
-        fresh = run.result is None
-        if fresh:
-            run.history.clear()
-            run.step = 0
-            run.result = _train(settings, run, draw, keep)
-        keep(run.result, fresh)
-    finally:
-        run.lock.release()
-
-
-def _train(settings: Settings, run: SharedRun, draw: Draw, keep: Keep) -> TrainResult:
-    """One run of ``cnn_core.train`` to its end; an interrupted one is kept, not returned."""
+def run_cost(settings: Settings) -> RunCost:
+    """What training these settings on the 1,437 digits costs (``cnn_core.budget``)."""
     data = digits_data()
-    interrupted: list[BaseException] = []
-    last = [0.0]
-
-    def show(force: bool) -> None:
-        now = time.perf_counter()
-        if interrupted or not (force or now - last[0] > 0.1):
-            return
-        last[0] = now
-        try:
-            draw(run.step, run.total, list(run.history))
-        except Exception:
-            raise
-        except BaseException as stop:  # Streamlit ends a run this way: stop after this step
-            interrupted.append(stop)
-
-    def on_batch(step: int, total: int, loss: float) -> None:
-        run.step, run.total = step, total
-        show(False)
-
-    def on_epoch(epoch: int, stats: EpochStats) -> None:
-        run.history.append(stats)
-        show(True)
-
-    result = train(
-        data.x_train,
-        data.train.labels,
+    return training_cost(
+        INPUT,
         list(settings.layers),
+        examples=len(data.train),
         epochs=settings.epochs,
         batch_size=settings.batch_size,
-        lr=settings.lr,
-        seed=settings.seed,
-        validation=(data.x_test, data.test.labels),
-        on_batch=on_batch,
-        on_epoch=on_epoch,
-        should_stop=lambda: bool(interrupted),
+        validation=len(data.test),
     )
-    if interrupted:
-        keep(result, True)
-        raise interrupted[0]
-    return result
+
+
+def cannot_train(settings: Settings) -> str:
+    """Why ``cnn_core.train`` would refuse these settings (a learning rate of 0, a network
+    that cannot train on 8×8 digits), or "": asked before a run is queued."""
+    try:
+        check_settings(epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.lr)
+        check_network(INPUT, list(settings.layers))
+    except ValueError as err:
+        return str(err).removeprefix("cannot train this network: ")
+    return ""
+
+
+def over_budget(settings: Settings) -> str:
+    """Why this run may not start here, in the lecture's words, or "" if it may."""
+    try:
+        check_budget(run_cost(settings))
+    except ValueError as err:
+        return str(err)
+    return ""
+
+
+def cost_line(cost: RunCost) -> str:
+    """The run's cost as a student reads it, against the server's limit."""
+    return (
+        f"This run: {cost.steps:,} steps, about {giga(cost.multiply_adds)} multiply-adds of "
+        f"the {giga(DEFAULT_BUDGET.multiply_adds)} a run may use on this server."
+    )
+
+
+def session_id() -> str:
+    """This browser session's name for the pool: which runs it watches."""
+    return st.session_state.setdefault("_train_session", uuid.uuid4().hex)
+
+
+Draw = Callable[[RunView], None]
+"""Draws a run's state; Streamlit may end it (a rerun, Stop, the tab closed)."""
+
+
+def follow(pool: TrainingPool, run: Run, draw: Draw) -> RunView:
+    """Draw ``run`` until it ends, telling the pool this session still watches it.
+
+    If Streamlit ends this script run meanwhile (a rerun, the tab closed), ``draw`` raises
+    and the watching stops: the pool stops a run nobody watches for a few seconds, and a
+    rerun of the page comes back here and watches again.
+    """
+    me = session_id()
+    while True:
+        view = pool.watch(run, me)
+        draw(view)
+        if view.status not in ("queued", "running"):
+            return view
+        time.sleep(POLL)
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,12 +176,9 @@ class Evaluation:
         return self.correct / len(self.predicted)
 
 
-def evaluate(params: list, layers: list[Layer], data: Data) -> Evaluation:
-    """Predict every test digit with ``predict_proba``; count and tabulate the answers.
-
-    Makes no Streamlit call, so it can run after Streamlit has begun to end the run.
-    """
-    proba = predict_proba(params, data.x_test, layers)
+def evaluate(proba: np.ndarray, data: Data) -> Evaluation:
+    """Count and tabulate the answers a network gave the test digits (``(360, 10)`` ŷ,
+    computed in its worker)."""
     predicted = proba.argmax(axis=1)
     correct = int((predicted == data.test.labels).sum())
     return Evaluation(proba, predicted, correct, confusion_matrix(data.test.labels, predicted))
@@ -285,31 +275,39 @@ class Trained:
     """This session trained it (else another session with the same settings had)."""
 
 
-def keep(settings: Settings, kept: dict):
-    """Store a result in ``kept``, a dict this session already holds: after Stop, Streamlit
-    raises on every call, ``st.session_state`` included, so nothing here may call it."""
-    data = digits_data()
-
-    def store(result: TrainResult, fresh: bool) -> None:
-        evaluation = evaluate(result.params, list(settings.layers), data)
-        kept["run"] = Trained(settings, result, evaluation, fresh)
-
-    return store
+def trained(settings: Settings, outcome: Outcome, fresh: bool) -> Trained:
+    """A run's outcome as this session keeps it, with its test digits tabulated."""
+    return Trained(settings, outcome.result, evaluate(outcome.test_proba, digits_data()), fresh)
 
 
-def drawer(key: str, progress_slot, curves_slot, epochs: int):
-    """Draw a run's progress bar and live curves into two placeholders."""
-    drawn = [-1]
+def drawer(
+    key: str, progress_slot, curves_slot, epochs: int, workers: int, clock=time.monotonic
+) -> Draw:
+    """Draw a run's place in the queue, or its progress bar and live curves, into two
+    placeholders: the bar at most every ``POLL`` s, the curves after a new epoch and at
+    most every ``CURVES_EVERY`` s, so drawing costs the server little however long it runs."""
+    drawn = {"step": -1, "epochs": -1, "at": -CURVES_EVERY}
 
-    def draw(step: int, total: int, history: list) -> None:
-        epoch = history[-1].epoch if history else 0
-        loss = f": loss {history[-1].train_loss:.3f}" if history else ""
-        progress_slot.progress(
-            min(step / max(total, 1), 1.0),
-            text=f"Step {step} of {total}, epoch {epoch} of {epochs} done{loss}",
-        )
-        if len(history) != drawn[0]:
-            drawn[0] = len(history)
+    def draw(view: RunView) -> None:
+        if view.status == "queued":
+            at_once = f"this server trains {workers} run{'s' * (workers != 1)} at a time"
+            runs = "run is" if view.ahead == 1 else "runs are"
+            before = f"{view.ahead} {runs} queued before yours" if view.ahead else "yours is next"
+            progress_slot.info(f"Waiting for a free worker: {before} ({at_once}).")
+            return
+        history = list(view.history)
+        if view.step != drawn["step"]:
+            drawn["step"] = view.step
+            epoch = history[-1].epoch if history else 0
+            loss = f": loss {history[-1].train_loss:.3f}" if history else ""
+            progress_slot.progress(
+                min(view.step / max(view.total, 1), 1.0),
+                text=f"Step {view.step:,} of {view.total:,}, epoch {epoch} of {epochs} done{loss}",
+            )
+        now = clock()
+        ended = view.status != "running"
+        if len(history) != drawn["epochs"] and (ended or now - drawn["at"] >= CURVES_EVERY):
+            drawn["epochs"], drawn["at"] = len(history), now
             with curves_slot:
                 chart(
                     curves_figure(history, epochs),

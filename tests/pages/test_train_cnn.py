@@ -208,3 +208,43 @@ def grids_by_name(at: AppTest) -> dict[str, np.ndarray]:
             for g in band["grids"]:
                 out[g["name"]] = np.asarray(g["values"])
     return out
+
+
+@pytest.mark.parametrize(
+    ("net", "says"),
+    [
+        (
+            "conv 1 1 3000 1; flatten; softmax 10",
+            "layer 1 (CONV f=1 s=1 p=3000, 1 filters) has padding p = 3,000, and this page "
+            "takes 0 to 8",
+        ),
+        (
+            "conv 3 1 same 4096; flatten; softmax 10",
+            "has filters = 4,096, and this page takes 1 to 256",
+        ),
+    ],
+)
+def test_a_link_network_beyond_the_limits_warns_and_keeps_the_default(net, says):
+    at = open_link(net=net)
+    (warning,) = [w.value for w in at.warning if w.value.startswith("This link goes beyond")]
+    assert says in warning
+    assert warning.endswith(
+        "so the default network conv 3 1 same 8; pool 2 2 max; flatten; softmax 10 is used."
+    )
+    assert "Layer(" not in texts(at)
+    assert "1,370 parameters" in texts(at)  # the default network, as the warning says
+
+
+def test_a_thousand_pasted_rows_start_the_network_table_again_at_12():
+    from ui.network_table import DIGITS_LIMITS, network_text
+
+    row = {"layer": "dense", "filters / units": 10}
+    edits = {"edited_rows": {}, "added_rows": [row] * 1000, "deleted_rows": []}
+    at = open_page(PAGE, **{f"train_layers_{network_text(DIGITS_NETWORK)}": edits})
+    assert DIGITS_LIMITS.layers == 12
+    assert (
+        "1,000 rows were added, but a network here has at most 12 layers: the table starts "
+        "again with its first 12 rows."
+    ) in [w.value for w in at.warning]
+    editor = next(df for df in at.dataframe if "pool mode" in df.value.columns)
+    assert len(editor.value) == 12

@@ -1,73 +1,79 @@
-"""Shared training runs, Stop, and the small parsers behind the training page's link."""
+"""Drawing a run under way, and the small parsers behind the training page's link."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from cnn_core import DIGITS_NETWORK, LENET5_LIKE, Layer
+from cnn_core import DIGITS_NETWORK, LENET5_LIKE, EpochStats, Layer
+from cnn_core.workers import RunView
 from ui.links import decimal
 from ui.network_table import layers_table, network_text, parse_network, read_layers
 from ui.paint import checked_pixels
-from ui.training import Settings, shared_run, train_shared
-
-
-class Interrupted(BaseException):
-    """What Streamlit raises in a run it ends (Stop, or a control touched while training)."""
+from ui.training import Settings, drawer
 
 
 def settings(seed: int) -> Settings:
     return Settings(tuple(DIGITS_NETWORK), epochs=3, lr=0.01, batch_size=32, seed=seed)
 
 
-def test_an_interrupted_run_stops_after_that_step_keeps_its_network_and_shares_nothing():
-    kept = []
-    calls = []
+class Slot:
+    """A stand-in for ``st.empty()``: records what was drawn into it."""
 
-    def draw(step, total, history):
-        calls.append(step)
-        if step >= 20:
-            raise Interrupted
+    def __init__(self) -> None:
+        self.drawn: list[tuple[str, object]] = []
 
-    s = settings(90_001)
-    with pytest.raises(Interrupted):
-        train_shared(s, draw, lambda result, fresh: kept.append((result, fresh)))
-    ((result, fresh),) = kept
-    assert result.stopped and fresh
-    assert 20 <= result.steps < 3 * 45  # stopped at the step after the interruption
-    assert all(np.isfinite(a).all() for p in result.params for a in p)
-    run = shared_run(s.key)
-    assert run.result is None  # a stopped run is not shared
-    assert not run.lock.locked()
+    def info(self, text: str) -> None:
+        self.drawn.append(("info", text))
+
+    def progress(self, value: float, text: str) -> None:
+        self.drawn.append(("progress", (value, text)))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
 
 
-def test_a_finished_run_is_shared_by_the_next_session_with_the_same_settings():
-    kept = []
-    s = settings(90_002)
-    train_shared(s, lambda *a: None, lambda result, fresh: kept.append((result, fresh)))
-    train_shared(s, lambda *a: None, lambda result, fresh: kept.append((result, fresh)))
-    (first, fresh1), (second, fresh2) = kept
-    assert second is first and fresh1 and not fresh2
-    assert first.epochs_run == 3 and not first.stopped
+def view(status: str, *, step: int = 0, total: int = 45, epochs: int = 0, ahead: int = 0):
+    stats = tuple(EpochStats(e, 1.0 / e, 0.9, 1.1 / e, 0.8, 0.1) for e in range(1, epochs + 1))
+    return RunView(status, step, total, stats, ahead, 1, "")
 
 
-def test_a_waiting_session_draws_the_running_ones_progress_and_gets_its_result():
-    s = settings(90_003)
-    run = shared_run(s.key)
-    run.lock.acquire()  # another session is training
-    seen, kept = [], []
+def test_a_queued_run_says_how_many_runs_are_before_it_and_how_many_train_at_once():
+    progress, curves = Slot(), Slot()
+    draw = drawer("t", progress, curves, epochs=3, workers=1)
+    draw(view("queued", ahead=2))
+    draw(view("queued", ahead=0))
+    assert progress.drawn == [
+        (
+            "info",
+            "Waiting for a free worker: 2 runs are queued before yours "
+            "(this server trains 1 run at a time).",
+        ),
+        ("info", "Waiting for a free worker: yours is next (this server trains 1 run at a time)."),
+    ]
 
-    def draw(step, total, history):
-        seen.append(step)
-        if len(seen) == 3:  # that session finishes
-            from ui.training import TrainResult
 
-            run.result = TrainResult([], (), np.array([]), False, False)
-            run.lock.release()
-
-    train_shared(s, draw, lambda result, fresh: kept.append((result, fresh)))
-    assert len(seen) >= 3
-    assert kept == [(run.result, False)]
+def test_progress_is_drawn_once_per_step_and_curves_at_a_bounded_rate(monkeypatch):
+    charts = []
+    monkeypatch.setattr("ui.training.chart", lambda fig, key, alt: charts.append(key))
+    progress, curves = Slot(), Slot()
+    times = iter([0.0, 0.25, 1.5, 1.75, 2.0])  # seconds, one per look at the run
+    draw = drawer("t", progress, curves, epochs=3, workers=2, clock=lambda: next(times))
+    draw(view("running", step=10))
+    draw(view("running", step=10))  # nothing new: nothing drawn
+    draw(view("running", step=50, epochs=1))
+    draw(view("running", step=95, epochs=2))  # 0.25 s after the last chart: not redrawn
+    draw(view("done", step=135, total=135, epochs=3))  # the end is always drawn
+    steps = [text for kind, (value, text) in progress.drawn if kind == "progress"]
+    assert steps == [
+        "Step 10 of 45, epoch 0 of 3 done",
+        "Step 50 of 45, epoch 1 of 3 done: loss 1.000",
+        "Step 95 of 45, epoch 2 of 3 done: loss 0.500",
+        "Step 135 of 135, epoch 3 of 3 done: loss 0.333",
+    ]
+    assert charts == ["t_live_0", "t_live_1", "t_live_3"]
 
 
 def test_settings_keys_are_equal_exactly_when_the_settings_are():
