@@ -143,7 +143,7 @@ def test_stop_ends_a_long_run_and_keeps_what_it_learned(browser, app_url):
     wait_for_run(page)
     page.get_by_role("button", name="Train", exact=True).click()
     # The progress bar's text moves while it trains, inside the click's run.
-    page.get_by_text(re.compile(r"^Step \d+ of 9000, epoch [1-9]\d* of 200 done")).wait_for(
+    page.get_by_text(re.compile(r"^Step [\d,]+ of 9,000, epoch [1-9]\d* of 200 done")).wait_for(
         timeout=60_000
     )
     # The page's Stop (Streamlit's header shows a Stop of its own while a run is under way).
