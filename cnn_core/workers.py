@@ -20,6 +20,7 @@ bounded by entries and bytes, with read-only arrays. Only the standard library's
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -235,6 +236,7 @@ class TrainingPool:
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="convlab-training", daemon=True)
         self._thread.start()
+        atexit.register(self.close)  # a server that exits leaves no worker behind
 
     # What sessions call -------------------------------------------------------------
 
