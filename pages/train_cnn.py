@@ -4,6 +4,7 @@ import streamlit as st
 
 from cnn_core import DIGITS_NETWORK
 from cnn_core.train import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
+from cnn_core.workers import Run
 from ui.course import end_of_lesson
 from ui.digit_grids import samples
 from ui.display import chart
@@ -19,24 +20,21 @@ from ui.network_table import (
 from ui.page import setup_page
 from ui.paint import parse_pixels, pixels_text
 from ui.training import (
-    Run,
     Settings,
     Trained,
     cannot_train,
+    chance_note,
     cost_line,
-    curves_alt,
-    curves_figure,
     digits_data,
-    drawer,
-    follow,
+    how_it_learns,
     learned_views,
     over_budget,
-    percent,
     run_cost,
     session_id,
     trained,
     training_pool,
 )
+from ui.training_live import curves_alt, curves_figure, follow, percent, run_active
 
 KEY = "train"
 INPUT = (8, 8, 1)
@@ -115,7 +113,8 @@ lr = c[1].number_input(
     step=0.001,
     format="%g",
     key=f"{KEY}_lr",
-    help="Adam's step size. Try 0.1, or 10, to see what too large does.",
+    help="The largest step Adam takes for any one weight. Try 1, or 10, to see what too "
+    "large does.",
 )
 batch = c[2].number_input(
     "Batch size",
@@ -141,6 +140,7 @@ if too_costly:
     st.error(f"Cannot train here: {too_costly}.")
 elif not cannot:
     st.caption(cost_line(run_cost(settings)))
+    st.markdown(how_it_learns(settings))
 b1, b2, _ = st.columns([1, 1, 3])
 # Callbacks, not return values: a press survives a rerun that happens before the buttons.
 b1.button(
@@ -161,7 +161,6 @@ b2.button(
 )
 go_train = st.session_state.pop(f"_{KEY}_pressed_go", False)
 stop = st.session_state.pop(f"_{KEY}_pressed_stop", False)
-progress_slot, curves_slot = st.empty(), st.empty()
 kept = st.session_state.setdefault(f"{KEY}_kept", {})
 pool, me = training_pool(), session_id()
 # This session's run under way, if any: one at a time, followed again after any rerun.
@@ -186,35 +185,35 @@ if go_train:
             pool.leave(job[0], me)  # one run per session: the new one replaces it
         job = (pool.submit(settings.key, settings.request, me), settings)
         st.session_state[f"{KEY}_job"] = job
+following = False
 if job is not None:
     run, run_settings = job
-    view = follow(
-        pool,
-        run,
-        drawer(KEY, progress_slot, curves_slot, run_settings.epochs, pool.workers),
-    )
-    del st.session_state[f"{KEY}_job"]
-    outcome = pool.outcome(run)
-    if view.status == "failed":
-        st.error(f"Training failed: {view.error}. Press Train to try again.")
-    elif view.status == "stopped":
-        st.warning(
-            "The run was stopped: no page was watching it for a few seconds (a closed tab "
-            "stops its run). Press Train to start it again."
-        )
-    if outcome is not None:
-        kept["run"] = trained(run_settings, outcome, run.owner == me)
+    view = pool.watch(run, me)
+    if run_active(view):
+        # Fragments poll the run: the page stays usable and its Stop is the only one.
+        follow(KEY, pool, run, me, list(run_settings.layers), run_settings.epochs)
+        following = True
+    else:
+        del st.session_state[f"{KEY}_job"]
+        outcome = pool.outcome(run)
+        if view.status == "failed":
+            st.error(f"Training failed: {view.error}. Press Train to try again.")
+        elif view.status == "stopped":
+            st.warning(
+                "The run was stopped: no page was watching it for a few seconds (a closed tab "
+                "stops its run). Press Train to start it again."
+            )
+        if outcome is not None:
+            kept["run"] = trained(run_settings, outcome, run.owner == me)
 
-trained_run: Trained | None = kept.get("run")
+trained_run: Trained | None = None if following else kept.get("run")
 if trained_run is not None:
     result, ev = trained_run.result, trained_run.evaluation
-    progress_slot.empty()
-    with curves_slot:
-        chart(
-            curves_figure(list(result.history), trained_run.settings.epochs),
-            key=f"{KEY}_curves",
-            alt=curves_alt(list(result.history)),
-        )
+    chart(
+        curves_figure(list(result.history), trained_run.settings.epochs),
+        key=f"{KEY}_curves",
+        alt=curves_alt(list(result.history)),
+    )
     if result.diverged:
         st.error(
             f"The loss blew up at step {result.steps} (learning rate "
@@ -228,6 +227,8 @@ if trained_run is not None:
             f"{result.epochs_run}."
         )
     st.markdown(f"### Test accuracy: {percent(ev.accuracy)}")
+    if not result.diverged and (guessing := chance_note(trained_run, data)):
+        st.error(guessing)
     st.caption(
         f"{ev.correct} of {len(ev.predicted)} test digits right; {result.epochs_run} "
         f"epoch{'s' * (result.epochs_run != 1)}, {result.steps} steps, "
@@ -244,7 +245,7 @@ if trained_run is not None:
             "the last network you trained. Press Train to train the new settings."
         )
     learned_views(KEY, trained_run, data)
-else:
+elif not following:
     st.info("Press **Train**: the results, the learned filters and a pad to paint on follow.")
 
 st.header("The network as code")

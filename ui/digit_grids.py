@@ -25,16 +25,17 @@ def digit_map(image: np.ndarray, caption: str, name: str = "", band: int = 0) ->
 def samples(digits: Digits) -> list[Map]:
     """The first image of each digit 0–9."""
     return [
-        digit_map(digits.images[np.flatnonzero(digits.labels == d)[0]], f"a {d}", f"A {d}")
+        digit_map(digits.images[np.flatnonzero(digits.labels == d)[0]], f"digit {d}", f"Digit {d}")
         for d in range(10)
     ]
 
 
-def filter_maps(weights: np.ndarray) -> list[Map]:
-    """A conv layer's filters on a one-channel input, ``(f, f, 1, n_f)``, on one colour scale."""
+def filter_maps(weights: np.ndarray, name: str = "Filter") -> list[Map]:
+    """A conv layer's filters on a one-channel input, ``(f, f, 1, n_f)``, on one colour scale;
+    grid k is named ``f"{name} {k}"``."""
     peak = float(np.abs(weights).max()) or 1.0
     return [
-        Map(weights[:, :, 0, k], f"filter {k + 1}", f"Filter {k + 1}", "signed", (-peak, peak), 2)
+        Map(weights[:, :, 0, k], f"filter {k + 1}", f"{name} {k + 1}", "signed", (-peak, peak), 2)
         for k in range(weights.shape[3])
     ]
 

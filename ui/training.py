@@ -3,15 +3,13 @@
 A run never trains in the server's process: ``cnn_core.workers.TrainingPool`` (one per
 server) runs it in a worker process, at most W at a time, and shares it by its settings (a
 class pressing Train with the same settings watches one run). This module costs a run
-before it starts, follows it on the page at a bounded rate, and turns its outcome into the
-views after training.
+before it starts, says in words how it learns, and turns its outcome into the views after
+training; ``ui.training_live`` draws a run under way.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +18,6 @@ import streamlit as st
 
 from cnn_core import (
     Digits,
-    EpochStats,
     Layer,
     TrainResult,
     confusion_matrix,
@@ -29,23 +26,21 @@ from cnn_core import (
     split_digits,
 )
 from cnn_core.budget import DEFAULT_BUDGET, RunCost, check_budget, giga, training_cost
-from cnn_core.train import check_network, check_settings, digit_arrays
-from cnn_core.workers import Outcome, Run, RunView, TrainingPool, TrainRequest
+from cnn_core.train import N_CLASSES, check_network, check_settings, digit_arrays
+from cnn_core.workers import Outcome, TrainingPool, TrainRequest
 from ui.digit_grids import activation_maps, digit_map, filter_maps
 from ui.display import chart
 from ui.grids import Panel, panels_figure
 from ui.maps import show_maps
 from ui.network_table import network_text
 from ui.paint import paint_pad
+from ui.training_live import percent
 
 INPUT = (8, 8, 1)
 """One digit: 8×8 pixels, one channel."""
 
-POLL = 0.25
-"""Seconds between looks at a run under way: the progress bar moves at most this often."""
-
-CURVES_EVERY = 1.0
-"""The live curves are redrawn at most this often (seconds), and only after a new epoch."""
+MAX_WRONG = 16
+"""Wrong test digits drawn; more are counted, and the page says only the first are shown."""
 
 
 @dataclass(frozen=True)
@@ -141,26 +136,6 @@ def session_id() -> str:
     return st.session_state.setdefault("_train_session", uuid.uuid4().hex)
 
 
-Draw = Callable[[RunView], None]
-"""Draws a run's state; Streamlit may end it (a rerun, Stop, the tab closed)."""
-
-
-def follow(pool: TrainingPool, run: Run, draw: Draw) -> RunView:
-    """Draw ``run`` until it ends, telling the pool this session still watches it.
-
-    If Streamlit ends this script run meanwhile (a rerun, the tab closed), ``draw`` raises
-    and the watching stops: the pool stops a run nobody watches for a few seconds, and a
-    rerun of the page comes back here and watches again.
-    """
-    me = session_id()
-    while True:
-        view = pool.watch(run, me)
-        draw(view)
-        if view.status not in ("queued", "running"):
-            return view
-        time.sleep(POLL)
-
-
 @dataclass(frozen=True, eq=False)
 class Evaluation:
     """A trained network on the 360 test digits."""
@@ -182,60 +157,6 @@ def evaluate(proba: np.ndarray, data: Data) -> Evaluation:
     predicted = proba.argmax(axis=1)
     correct = int((predicted == data.test.labels).sum())
     return Evaluation(proba, predicted, correct, confusion_matrix(data.test.labels, predicted))
-
-
-def percent(share: float) -> str:
-    """``0.9667`` → ``96.7 %``."""
-    return f"{100 * share:.1f} %"
-
-
-def curves_figure(history: list[EpochStats], epochs: int) -> go.Figure:
-    """Loss and accuracy after each epoch, on the training and the test digits.
-
-    The x axis spans every planned epoch, so the curves grow to the right as it trains.
-    """
-    x = [s.epoch for s in history]
-    fig = go.Figure()
-    styles = {"training": ("#0C7BDC", "solid"), "test": ("#D55E00", "dash")}
-    for name, (colour, dash) in styles.items():
-        loss = [s.train_loss if name == "training" else s.test_loss for s in history]
-        acc = [s.train_accuracy if name == "training" else s.test_accuracy for s in history]
-        line = {"color": colour, "dash": dash, "width": 2}
-        fig.add_scatter(x=x, y=loss, name=f"loss, {name}", line=line, mode="lines+markers")
-        fig.add_scatter(
-            x=x,
-            y=[100 * a for a in acc],
-            name=f"accuracy, {name}",
-            line={**line, "width": 1.5},
-            mode="lines+markers",
-            marker={"symbol": "diamond"},
-            yaxis="y2",
-        )
-    fig.update_layout(
-        height=320,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.25},
-        xaxis={
-            "title": "epoch",
-            "range": [0.5, max(epochs, 1) + 0.5],
-            "dtick": max(1, epochs // 12),
-        },
-        yaxis={"title": "loss (cross-entropy)", "rangemode": "tozero"},
-        yaxis2={"title": "accuracy %", "overlaying": "y", "side": "right", "range": [0, 100]},
-        dragmode=False,
-    )
-    return fig
-
-
-def curves_alt(history: list[EpochStats]) -> str:
-    """The curves' numbers for a screen reader."""
-    if not history:
-        return "Loss and accuracy per epoch: no epoch has finished yet."
-    return "Loss and accuracy per epoch (training / test): " + "; ".join(
-        f"epoch {s.epoch}: loss {s.train_loss:.3f} / {s.test_loss:.3f}, accuracy "
-        f"{percent(s.train_accuracy)} / {percent(s.test_accuracy)}"
-        for s in history
-    )
 
 
 def probability_figure(proba: np.ndarray) -> tuple[go.Figure, str]:
@@ -280,42 +201,84 @@ def trained(settings: Settings, outcome: Outcome, fresh: bool) -> Trained:
     return Trained(settings, outcome.result, evaluate(outcome.test_proba, digits_data()), fresh)
 
 
-def drawer(
-    key: str, progress_slot, curves_slot, epochs: int, workers: int, clock=time.monotonic
-) -> Draw:
-    """Draw a run's place in the queue, or its progress bar and live curves, into two
-    placeholders: the bar at most every ``POLL`` s, the curves after a new epoch and at
-    most every ``CURVES_EVERY`` s, so drawing costs the server little however long it runs."""
-    drawn = {"step": -1, "epochs": -1, "at": -CURVES_EVERY}
+def activations_caption(layers: list[Layer]) -> str:
+    """What the maps below show: which layers apply a ReLU, and which have none."""
+    kinds = {la.kind for la in layers}
+    relu = [name for kind, name in (("conv", "conv"), ("dense", "dense")) if kind in kinds]
+    none = [name for kind, name in (("pool", "pooling"), ("flatten", "flatten")) if kind in kinds]
+    text = "Activations, layer by layer"
+    if relu:
+        text += f": each {' and each '.join(relu)} layer's after its ReLU"
+    if none:
+        text += f" ({' and '.join(none)} apply none)"
+    return text + "."
 
-    def draw(view: RunView) -> None:
-        if view.status == "queued":
-            at_once = f"this server trains {workers} run{'s' * (workers != 1)} at a time"
-            runs = "run is" if view.ahead == 1 else "runs are"
-            before = f"{view.ahead} {runs} queued before yours" if view.ahead else "yours is next"
-            progress_slot.info(f"Waiting for a free worker: {before} ({at_once}).")
-            return
-        history = list(view.history)
-        if view.step != drawn["step"]:
-            drawn["step"] = view.step
-            epoch = history[-1].epoch if history else 0
-            loss = f": loss {history[-1].train_loss:.3f}" if history else ""
-            progress_slot.progress(
-                min(view.step / max(view.total, 1), 1.0),
-                text=f"Step {view.step:,} of {view.total:,}, epoch {epoch} of {epochs} done{loss}",
-            )
-        now = clock()
-        ended = view.status != "running"
-        if len(history) != drawn["epochs"] and (ended or now - drawn["at"] >= CURVES_EVERY):
-            drawn["epochs"], drawn["at"] = len(history), now
-            with curves_slot:
-                chart(
-                    curves_figure(history, epochs),
-                    key=f"{key}_live_{len(history)}",
-                    alt=curves_alt(history),
-                )
 
-    return draw
+def steps_per_epoch(settings: Settings) -> int:
+    """Mini-batch steps in one epoch, ⌈1,437 / batch size⌉, as ``cnn_core.budget`` counts."""
+    return run_cost(settings).steps // settings.epochs
+
+
+def how_it_learns(settings: Settings) -> str:
+    """Softmax, cross-entropy, Adam, epochs, mini-batches and steps, test accuracy: in words,
+    with these settings' numbers."""
+    data = digits_data()
+    n_train, n_test = len(data.train), len(data.test)
+    classes = settings.layers[-1].n if settings.layers else N_CLASSES
+    per_epoch = steps_per_epoch(settings)
+    batches = "a mini-batch" if settings.batch_size == 1 else "mini-batches"
+    return (
+        f"The last layer's **softmax** turns the network's {classes} scores for a digit into "
+        f"{classes} probabilities that sum to 1. The loss is the **cross-entropy**: −log of "
+        "the probability the network gives the right digit, near 0 when it is sure and right, "
+        "large when it is sure and wrong. The weights are updated by **Adam**, a variant of "
+        "gradient descent that gives each weight its own step size from its recent "
+        "gradients; the learning rate sets the largest step. One **epoch** is one pass over "
+        f"the {n_train:,} training digits in {batches} of {settings.batch_size:,}, one step "
+        f"each: ⌈{n_train:,} / {settings.batch_size:,}⌉ = {per_epoch:,} steps an epoch, "
+        f"{per_epoch * settings.epochs:,} in {settings.epochs:,} "
+        f"epoch{'s' * (settings.epochs != 1)}. **Accuracy** is measured on the {n_test} test "
+        "digits the network never saw while learning."
+    )
+
+
+CHANCE_MARGIN = 0.05
+"""Test accuracy within this of chance (1 in 10) is "no better than guessing"."""
+
+
+def chance_note(trained: Trained, data: Data) -> str:
+    """If the network does no better than guessing: say so, and why, from its own numbers;
+    else ""."""
+    ev = trained.evaluation
+    classes = ev.proba.shape[1]
+    if ev.accuracy > 1 / classes + CHANCE_MARGIN:
+        return ""
+    answers = np.bincount(ev.predicted, minlength=classes)
+    top = int(answers.argmax())
+    text = (
+        f"The network does no better than guessing: {percent(ev.accuracy)} right, where "
+        f"picking one of the {classes} digits at random gets {percent(1 / classes)}. It "
+        f"answers {top} for {answers[top]} of the {len(ev.predicted)} test digits."
+    )
+    layers = list(trained.settings.layers)
+    _, acts = forward(trained.result.params, data.x_test, layers, keep=True)
+    dead = next(
+        (
+            (number, layer)
+            for number, (layer, a) in enumerate(zip(layers, acts, strict=True), start=1)
+            if layer.kind in ("conv", "dense") and not (a > 0).any()
+        ),
+        None,
+    )
+    if dead is not None:
+        number, layer = dead
+        text += (
+            f" Every ReLU of layer {number} ({layer.label()}) gives 0 on every test digit: "
+            "steps too large pushed its weights and biases to where no digit switches a unit "
+            "on, and a ReLU at 0 passes back no gradient, so it never recovers. Every digit "
+            "then gets the same scores."
+        )
+    return text + f" Try a smaller learning rate than {trained.settings.lr:g}."
 
 
 def predict_view(image: np.ndarray, trained: Trained, prefix: str, key: str) -> None:
@@ -328,7 +291,7 @@ def predict_view(image: np.ndarray, trained: Trained, prefix: str, key: str) -> 
     fig, alt = probability_figure(proba)
     chart(fig, key=f"{key}_proba", alt=alt)
     maps, titles = activation_maps(image, acts, layers, prefix)
-    st.caption("Activations, layer by layer, after each layer's ReLU:")
+    st.caption(activations_caption(layers))
     show_maps(f"{key}_maps", maps, titles=titles)
 
 
@@ -350,10 +313,13 @@ def learned_views(key: str, trained: Trained, data: Data) -> None:
     first = t_layers[0] if t_layers else None
     if first is not None and first.kind == "conv":
         st.subheader("The filters of layer 1")
+        weights = trained.result.params[0][0]
+        f, _, n_c, n_f = weights.shape
         st.write(
-            "Each filter is 3×3 weights learned from the data, drawn on one colour scale "
-            "(red positive, blue negative). Look for a column or row of one sign beside one "
-            "of the other: an edge detector, like the lecture's, found without being told."
+            f"Each of the {n_f} filters is {f}×{f}×{n_c} weights ({f * f * n_c} numbers) "
+            "learned from the data, drawn on one colour scale (red positive, blue negative). "
+            "Look for a column or row of one sign beside one of the other: an edge detector, "
+            "like the lecture's, found without being told."
         )
         show_maps(f"{key}_filters", filter_maps(trained.result.params[0][0]), cell=34)
 
@@ -367,7 +333,7 @@ def learned_views(key: str, trained: Trained, data: Data) -> None:
         help=f"Which of the {len(data.test)} test digits to follow through the network.",
     )
     image = data.test.images[index]
-    st.write(f"Test digit {index} is a **{data.test.labels[index]}**.")
+    st.write(f"Test digit {index} is the handwritten digit **{data.test.labels[index]}**.")
     predict_view(image, trained, f"Test digit {index}", f"{key}_test")
 
     st.subheader("The confusion matrix")
@@ -379,17 +345,20 @@ def learned_views(key: str, trained: Trained, data: Data) -> None:
     )
 
     wrong = np.flatnonzero(ev.predicted != data.test.labels)
+    shown = wrong[:MAX_WRONG]
     st.subheader(f"Digits it gets wrong ({len(wrong)} of {len(data.test)})")
     if len(wrong):
+        if len(shown) < len(wrong):
+            st.caption(f"The first {len(shown)} are shown.")
         show_maps(
             f"{key}_wrong",
             [
                 digit_map(
                     data.test.images[k],
-                    f"#{k}: a {data.test.labels[k]}, said {ev.predicted[k]}",
-                    f"Test digit {k}: a {data.test.labels[k]}, said {ev.predicted[k]}",
+                    f"#{k}: digit {data.test.labels[k]}, said {ev.predicted[k]}",
+                    f"Test digit {k}: digit {data.test.labels[k]}, said {ev.predicted[k]}",
                 )
-                for k in wrong[:8]
+                for k in shown
             ],
         )
     else:

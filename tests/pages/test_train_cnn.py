@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 
 import numpy as np
 import pytest
@@ -28,8 +29,20 @@ def open_link(**params: str) -> AppTest:
     return open_page_link(PAGE, timeout=120, **params)
 
 
-def train(at: AppTest) -> AppTest:
+def train(at: AppTest, timeout: float = 120) -> AppTest:
+    """Press Train, then rerun as the page's polling fragments would until the run ends."""
     at.button(key="train_go").click().run()
+    return follow(at, timeout)
+
+
+def follow(at: AppTest, timeout: float = 120, until=None) -> AppTest:
+    """Rerun every 0.25 s (as the browser's fragments do) while this session's run is under
+    way, or until ``until(at)`` holds."""
+    end = time.monotonic() + timeout
+    while "train_job" in at.session_state and not (until and until(at)):
+        assert time.monotonic() < end, "the run did not end in time"
+        time.sleep(0.25)
+        at.run()
     assert not at.exception, at.exception
     return at
 
@@ -189,8 +202,16 @@ def test_after_training_filters_maps_probabilities_confusion_and_mistakes_are_sh
     assert grids["Test digit 0: layer 2 map 1"].shape == (4, 4)
     ev = kept(at).evaluation
     assert ev.confusion.sum() == 360 and np.trace(ev.confusion) == ev.correct
-    wrong = [name for name in grids if re.match(r"Test digit \d+: a \d, said \d", name)]
-    assert len(wrong) == min(8, 360 - ev.correct)
+    wrong = [name for name in grids if re.match(r"Test digit \d+: digit \d, said \d", name)]
+    assert len(wrong) == min(16, 360 - ev.correct) > 0
+    assert f"Digits it gets wrong ({360 - ev.correct} of 360)" in [h.value for h in at.subheader]
+    assert ("The first 16 are shown." in texts(at)) == (360 - ev.correct > 16)
+    assert "no better than guessing" not in texts(at)
+    assert "Each of the 8 filters is 3×3×1 weights (9 numbers)" in texts(at)
+    assert (
+        "Activations, layer by layer: each conv layer's after its ReLU (pooling and flatten "
+        "apply none)." in [c.value for c in at.caption]
+    )
     alts = [
         c.proto.alt for c in at.get("plotly_chart") if "Probability of each digit" in c.proto.alt
     ]
@@ -248,3 +269,95 @@ def test_a_thousand_pasted_rows_start_the_network_table_again_at_12():
     ) in [w.value for w in at.warning]
     editor = next(df for df in at.dataframe if "pool mode" in df.value.columns)
     assert len(editor.value) == 12
+
+
+def test_the_samples_are_captioned_digit_d_not_a_d():
+    grids = grids_by_name(open_page(PAGE))
+    assert {f"Digit {d}" for d in range(10)} <= set(grids)
+    assert not any(re.match(r"A \d$", name) for name in grids)
+
+
+@pytest.mark.parametrize(("batch", "epochs"), [("32", "12"), ("100", "3"), ("1437", "1")])
+def test_the_words_give_steps_per_epoch_computed_from_the_batch(batch, epochs):
+    at = open_link(batch=batch, epochs=epochs)
+    b, e = int(batch), int(epochs)
+    per_epoch = -(-1437 // b)  # ⌈1,437 / b⌉, independently of cnn_core.budget
+    line = (
+        f"One **epoch** is one pass over the 1,437 training digits in mini-batches of {b:,}, "
+        f"one step each: ⌈1,437 / {b:,}⌉ = {per_epoch:,} steps an epoch, {per_epoch * e:,} "
+        f"in {e} epoch{'s' * (e != 1)}."
+    )
+    words = [m.value for m in at.markdown if "**softmax**" in m.value]
+    assert len(words) == 1 and line in words[0], words
+    assert "10 probabilities that sum to 1" in words[0]
+    assert "**cross-entropy**: −log of the probability" in words[0]
+    assert "**Adam**, a variant of gradient descent" in words[0]
+    assert "the 360 test digits the network never saw" in words[0]
+
+
+def test_the_filters_sentence_takes_f_and_n_c_from_layer_1():
+    at = train(open_link(net="conv 5 1 same 4; flatten; softmax 10", epochs="1"))
+    assert "Each of the 4 filters is 5×5×1 weights (25 numbers)" in texts(at)
+    assert not any("Each of" in m.value and "3×3" in m.value for m in at.markdown)
+    assert (
+        "Activations, layer by layer: each conv layer's after its ReLU (flatten apply none)."
+        in [c.value for c in at.caption]
+    )
+
+
+def test_a_network_at_chance_says_it_does_no_better_than_guessing_and_why():
+    at = train(open_link(lr="1", epochs="2"))
+    run = kept(at)
+    assert not run.result.diverged  # the loss never passes the blow-up bound: no other message
+    answers = np.bincount(run.evaluation.predicted, minlength=10)
+    top = int(answers.argmax())
+    (note,) = [e.value for e in at.error if "no better than guessing" in e.value]
+    assert note.startswith(
+        f"The network does no better than guessing: {100 * run.evaluation.accuracy:.1f} % "
+        "right, where picking one of the 10 digits at random gets 10.0 %."
+    )
+    assert f"It answers {top} for {answers[top]} of the 360 test digits." in note
+    # Its ReLUs are dead: checked here with the network's own forward pass.
+    _, test = split_digits()
+    from cnn_core import forward
+
+    _, acts = forward(run.result.params, digit_inputs(test.images), DIGITS_NETWORK, keep=True)
+    assert not (acts[0] > 0).any()
+    assert "Every ReLU of layer 1 (CONV f=3 s=1 p=same, 8 filters) gives 0" in note
+    assert note.endswith("Try a smaller learning rate than 1.")
+    assert "The first 16 are shown." in texts(at)
+
+
+def test_the_layer_1_filters_are_drawn_live_as_each_epoch_ends():
+    from cnn_core.train import digit_arrays
+    from cnn_core.train import train as train_here
+
+    at = open_link(epochs="200", seed="17")
+    at.button(key="train_go").click().run()
+
+    def live_filters(at: AppTest) -> bool:
+        return any(name.startswith("Live filter") for name in grids_by_name(at))
+
+    follow(at, timeout=120, until=live_filters)
+    assert "train_job" in at.session_state  # still training
+    title = next(m.value for m in at.markdown if m.value.startswith("**Layer 1's filters"))
+    epoch = int(re.search(r"after epoch (\d+)", title).group(1))
+    shown = grids_by_name(at)
+    assert "Test accuracy" not in texts(at)  # no result yet: the live view only
+    at.button(key="train_stop").click().run()
+    assert "train_job" not in at.session_state
+    # The same settings trained here to that epoch give the filters drawn, to 2 decimals.
+    x, y, _, _ = digit_arrays()
+    at_epoch = {}
+    train_here(
+        x,
+        y,
+        DIGITS_NETWORK,
+        epochs=epoch,
+        seed=17,
+        on_epoch_params=lambda e, params: at_epoch.setdefault(e, params[0][0].copy()),
+    )
+    for k in range(8):
+        np.testing.assert_allclose(
+            shown[f"Live filter {k + 1}"], np.round(at_epoch[epoch][:, :, 0, k], 2), atol=0.011
+        )

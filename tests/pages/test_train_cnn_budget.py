@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages.helpers import open_link, open_page, texts
+from tests.pages.test_train_cnn import follow
 
 PAGE = "pages/train_cnn.py"
 
@@ -48,10 +49,14 @@ def test_a_run_over_the_budget_is_refused_on_load_with_train_disabled(params, me
 
 
 def test_the_bigger_network_of_a_student_trains(monkeypatch):
-    net = "conv 3 1 same 16; pool 2 2 max; conv 3 1 same 32; pool 2 2 max; flatten; dense 64; softmax 10"
+    net = (
+        "conv 3 1 same 16; pool 2 2 max; conv 3 1 same 32; pool 2 2 max; flatten; dense 64; "
+        "softmax 10"
+    )
     at = open_link(PAGE, timeout=240, net=net, epochs="2")
     assert not at.error, [e.value for e in at.error]
     at.button(key="train_go").click().run(timeout=240)
+    follow(at, timeout=240)
     assert not at.exception
     run = at.session_state["train_kept"]["run"]
     assert run.result.epochs_run == 2 and run.evaluation.accuracy > 0.5

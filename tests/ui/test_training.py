@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from cnn_core import DIGITS_NETWORK, LENET5_LIKE, EpochStats, Layer
@@ -9,15 +11,16 @@ from cnn_core.workers import RunView
 from ui.links import decimal
 from ui.network_table import layers_table, network_text, parse_network, read_layers
 from ui.paint import checked_pixels
-from ui.training import Settings, drawer
+from ui.training import Settings
+from ui.training_live import CURVES_EVERY, POLL, curves_figure, draw_progress, round_step
 
 
 def settings(seed: int) -> Settings:
     return Settings(tuple(DIGITS_NETWORK), epochs=3, lr=0.01, batch_size=32, seed=seed)
 
 
-class Slot:
-    """A stand-in for ``st.empty()``: records what was drawn into it."""
+class Recorder:
+    """A stand-in for ``streamlit`` in ``ui.training_live``: records what was drawn."""
 
     def __init__(self) -> None:
         self.drawn: list[tuple[str, object]] = []
@@ -28,24 +31,18 @@ class Slot:
     def progress(self, value: float, text: str) -> None:
         self.drawn.append(("progress", (value, text)))
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
 
 def view(status: str, *, step: int = 0, total: int = 45, epochs: int = 0, ahead: int = 0):
     stats = tuple(EpochStats(e, 1.0 / e, 0.9, 1.1 / e, 0.8, 0.1) for e in range(1, epochs + 1))
     return RunView(status, step, total, stats, ahead, 1, "")
 
 
-def test_a_queued_run_says_how_many_runs_are_before_it_and_how_many_train_at_once():
-    progress, curves = Slot(), Slot()
-    draw = drawer("t", progress, curves, epochs=3, workers=1)
-    draw(view("queued", ahead=2))
-    draw(view("queued", ahead=0))
-    assert progress.drawn == [
+def test_a_queued_run_says_how_many_runs_are_before_it_and_how_many_train_at_once(monkeypatch):
+    st = Recorder()
+    monkeypatch.setattr("ui.training_live.st", st)
+    draw_progress(view("queued", ahead=2), epochs=3, workers=1)
+    draw_progress(view("queued", ahead=0), epochs=3, workers=1)
+    assert st.drawn == [
         (
             "info",
             "Waiting for a free worker: 2 runs are queued before yours "
@@ -55,25 +52,69 @@ def test_a_queued_run_says_how_many_runs_are_before_it_and_how_many_train_at_onc
     ]
 
 
-def test_progress_is_drawn_once_per_step_and_curves_at_a_bounded_rate(monkeypatch):
-    charts = []
-    monkeypatch.setattr("ui.training.chart", lambda fig, key, alt: charts.append(key))
-    progress, curves = Slot(), Slot()
-    times = iter([0.0, 0.25, 1.5, 1.75, 2.0])  # seconds, one per look at the run
-    draw = drawer("t", progress, curves, epochs=3, workers=2, clock=lambda: next(times))
-    draw(view("running", step=10))
-    draw(view("running", step=10))  # nothing new: nothing drawn
-    draw(view("running", step=50, epochs=1))
-    draw(view("running", step=95, epochs=2))  # 0.25 s after the last chart: not redrawn
-    draw(view("done", step=135, total=135, epochs=3))  # the end is always drawn
-    steps = [text for kind, (value, text) in progress.drawn if kind == "progress"]
-    assert steps == [
-        "Step 10 of 45, epoch 0 of 3 done",
-        "Step 50 of 45, epoch 1 of 3 done: loss 1.000",
-        "Step 95 of 45, epoch 2 of 3 done: loss 0.500",
-        "Step 135 of 135, epoch 3 of 3 done: loss 0.333",
+def test_the_progress_bar_says_the_step_the_epoch_and_the_last_loss(monkeypatch):
+    st = Recorder()
+    monkeypatch.setattr("ui.training_live.st", st)
+    draw_progress(view("running", step=10), epochs=3, workers=2)
+    draw_progress(view("running", step=95, total=135, epochs=2), epochs=3, workers=2)
+    assert st.drawn == [
+        ("progress", (10 / 45, "Step 10 of 45, epoch 0 of 3 done")),
+        ("progress", (95 / 135, "Step 95 of 135, epoch 2 of 3 done: loss 0.500")),
     ]
-    assert charts == ["t_live_0", "t_live_1", "t_live_3"]
+
+
+def test_the_live_view_polls_at_a_bounded_rate():
+    # The bar at most 4 times a second, the curves and the live filters at most once.
+    assert POLL >= 0.25 and CURVES_EVERY >= 1.0
+
+
+def history(losses: list[float]) -> list[EpochStats]:
+    return [EpochStats(e, loss, 0.9, loss * 1.1, 0.8, 0.1) for e, loss in enumerate(losses, 1)]
+
+
+def is_round(value: float) -> bool:
+    """1, 2, 2.5 or 5 times a power of ten (or 0)."""
+    if value == 0:
+        return True
+    mantissa = value / 10 ** math.floor(math.log10(value))
+    return any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5))
+
+
+@pytest.mark.parametrize(
+    ("losses", "ticks"),
+    [
+        ([0.4, 0.17, 0.05], [0, 0.1, 0.2, 0.3, 0.4, 0.5]),  # peak 0.44 (the test loss)
+        ([2.39, 2.36], [0, 1, 2, 3]),  # peak 2.63: 5 steps of 0.5 would stop at 2.5
+        ([52.9, 2.4], [0, 20, 40, 60]),  # the lr = 1 run's peak, 58.2
+        ([0.0123], [0, 0.005, 0.01, 0.015]),  # 0.01353
+    ],
+)
+def test_the_curves_ticks_are_round_numbers_and_the_top_tick_is_above_every_point(losses, ticks):
+    fig = curves_figure(history(losses), epochs=40)
+    loss_axis, acc_axis = fig.layout.yaxis, fig.layout.yaxis2
+    assert list(loss_axis.tickvals) == pytest.approx(ticks)
+    assert is_round(ticks[1])  # every tick a whole multiple of a round step
+    assert tuple(loss_axis.range) == (0, pytest.approx(ticks[-1]))
+    peak = max(max(s.train_loss, s.test_loss) for s in history(losses))
+    assert ticks[-2] < peak <= ticks[-1]  # no line above the top tick, no empty band
+    assert list(acc_axis.tickvals) == [0, 20, 40, 60, 80, 100]
+    assert tuple(acc_axis.range) == (0, 100)
+
+
+@pytest.mark.parametrize(("epochs", "dtick"), [(3, 1), (12, 1), (20, 2), (40, 5), (200, 20)])
+def test_the_epoch_axis_ticks_every_1_2_5_10_or_20_epochs(epochs, dtick):
+    fig = curves_figure(history([1.0]), epochs=epochs)
+    assert fig.layout.xaxis.dtick == dtick
+    assert epochs / dtick <= 12
+
+
+def test_round_step_covers_the_span_with_the_smallest_round_step():
+    for span in (0.003, 0.47, 1.0, 2.39, 7.3, 73.1, 4827.0):
+        step = round_step(span, 5)
+        assert is_round(step)
+        assert 5 * step >= span
+        smaller = [m * 10**k for k in range(-4, 5) for m in (1, 2, 2.5, 5) if m * 10**k < step]
+        assert all(5 * m < span for m in smaller)
 
 
 def test_settings_keys_are_equal_exactly_when_the_settings_are():
