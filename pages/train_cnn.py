@@ -185,6 +185,14 @@ if go_train:
             pool.leave(job[0], me)  # one run per session: the new one replaces it
         job = (pool.submit(settings.key, settings.request, me), settings)
         st.session_state[f"{KEY}_job"] = job
+if job is None and not (stop or go_train) and st.query_params.get("training") == "1":
+    # The link says a run was being followed, but this session has none: the page has
+    # reconnected to another replica (its server stopped) or was opened anew.
+    st.warning(
+        "This page was following a training run it can no longer reach (its server "
+        "stopped, or the page was opened anew): the run was lost. Press Train to start it "
+        "again."
+    )
 following = False
 if job is not None:
     run, run_settings = job
@@ -256,5 +264,6 @@ save_link(
     LINK,
     net=network_text(layers),
     painted=None if painted_now is None else pixels_text(painted_now),
+    training=1 if following else None,
 )
 end_of_lesson(KEY, "pages/train_cnn.py")
