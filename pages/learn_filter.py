@@ -13,15 +13,17 @@ from ui.formulas import number
 from ui.input_picker import INPUT_LINK, input_picker
 from ui.learning import frame_steps, gradient, gradient_formula, outputs
 from ui.linked_grid import Frames, Grid, linked_grid
-from ui.links import Param, flag, one_of, save_link
+from ui.links import OutOfRangeError, Param, flag, save_link, whole
 from ui.page import setup_page
 
 KEY = "learn"
 STEPS = [50, 200, 500, 2000]
 # Learning rates as multiples of the safe step 1/L: below 2 converges, above 2 diverges.
 RATES = [0.1, 0.5, 1.0, 1.5, 2.5]
-# Photos are learned at 24 px: a 22×22 output, sent to the browser at every frame.
-PHOTO_SIDE = 24
+# Photos are learned at 12 px: input, target and output then fit one line at 1280 px
+# with every number readable (35 px cells); at 24 px (a 21×21 output) the linked grid drew
+# each grid on its own line at 34 px cells, and the page grew to 4,666 px.
+PHOTO_SIDE = 12
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -38,8 +40,34 @@ def learn(_raw: np.ndarray, digest: str, centre: bool, hidden: np.ndarray, steps
     return x, target, fit_filter(x, target, f=hidden.shape[0], steps=steps, lr=lr, seed=0)
 
 
-def settle(frame: int) -> None:
-    st.session_state[f"{KEY}_t"] = frame
+def listed(options: list[float | int]):
+    """A link parser for a slider's choices: a number beyond them warns (``OutOfRangeError``),
+    one between them that is not a choice is refused with the choices named."""
+    by_text = {str(o): o for o in options}
+    lo, hi = min(options), max(options)
+    names = ", ".join(map(str, options))
+
+    def parse(text: str):
+        if text in by_text:
+            return by_text[text]
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"not one of {names}") from None
+        if not lo <= value <= hi:
+            raise OutOfRangeError(f"outside {lo} to {hi}")
+        raise ValueError(f"not one of {names}")
+
+    return parse
+
+
+def frame_of(shown: np.ndarray, step: object) -> int:
+    """The frame showing ``step``, or the nearest one (the last if the run stopped before)."""
+    try:
+        step = int(step)
+    except (TypeError, ValueError):
+        step = 0
+    return int(np.abs(shown - step).argmin())
 
 
 def lesson() -> None:
@@ -66,7 +94,12 @@ def lesson() -> None:
         key=f"{KEY}_centre",
         help="Subtract the image's mean before learning, as networks normalise their inputs.",
     )
+    learn_and_show(picked, filt, steps, rate, centre)
+    # Last: show_run has settled the step on one the run has.
     save_link(KEY, LINK, w=custom_weights(filt))
+
+
+def learn_and_show(picked, filt, steps: int, rate: float, centre: bool) -> None:
     if picked is None or filt is None:
         return
     hidden = np.asarray(filt.kernel, dtype=np.float64)
@@ -75,6 +108,12 @@ def lesson() -> None:
     if f > min(n_H, n_W):
         st.error(f"A {f}×{f} filter does not fit a {n_H}×{n_W} image.")
         return
+    if picked.is_photo:
+        h, w = picked.original_shape
+        st.caption(
+            f"The photo ({picked.label}, {h:,}×{w:,}) is computed at {n_H}×{n_W}, in grey: "
+            "small enough that every number is readable and the whole run fits one screen."
+        )
     digest = hashlib.sha256(np.ascontiguousarray(picked.image).tobytes()).hexdigest()
     x, target, run = learn(picked.image, digest, centre, hidden, steps, rate)
     show_run(x, hidden, target, run, rate, centre)
@@ -105,14 +144,24 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
             "bottom of the loss further than the last. Choose a rate below 2."
         )
     shown = frame_steps(run.steps)
-    frame = min(int(st.session_state.get(f"{KEY}_t", 0)), len(shown) - 1)
-    st.session_state[f"{KEY}_t"] = frame
+    # The step the student settled on (or a link's), kept as a step so that it means the
+    # same after the number of steps changes; the frame nearest to it is shown.
+    frame = frame_of(shown, st.session_state.get(f"{KEY}_step", 0))
+
+    st.session_state[f"{KEY}_step"] = int(shown[frame])
+
+    def settle(k: int) -> None:
+        st.session_state[f"{KEY}_step"] = int(shown[k])
+
     outs = outputs(x, run, shown)
     peak = float(np.abs(hidden).max()) or 1.0
     reach = float(np.abs(target).max()) or 1.0
     # Photos carry fractions: whole numbers read best there. The lecture's grids are whole.
     photo = max(x.shape) > 8
     fractions = None if np.array_equal(x, np.round(x)) else (0 if photo else 2)
+    # Two lines: the input beside the target it should reach, then what is learned (the
+    # output now, the learned filter beside the hidden one) right above the player and the
+    # loss curve, so the weights, the steps and the loss are in view together.
     grids = [
         Grid(
             x,
@@ -120,8 +169,14 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
             scale="signed" if centre else "gray",
             decimals=fractions,
         ),
-        Grid(run.weights[-1], "Learned filter", role="filter", zrange=(-peak, peak), decimals=2),
-        Grid(hidden, "Hidden filter", role="filter", group=1, zrange=(-peak, peak)),
+        Grid(
+            target,
+            "Target output",
+            role="output",
+            group=1,
+            zrange=(-reach, reach),
+            decimals=None if np.array_equal(target, np.round(target)) else (0 if photo else 2),
+        ),
         Grid(
             outs[-1],
             "Output now",
@@ -131,14 +186,14 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
             decimals=0 if photo else 1,
         ),
         Grid(
-            target,
-            "Target output",
-            role="output",
-            group=1,
-            zrange=(-reach, reach),
+            run.weights[-1],
+            "Learned filter",
+            role="filter",
+            zrange=(-peak, peak),
+            decimals=2,
             row=1,
-            decimals=None if np.array_equal(target, np.round(target)) else (0 if photo else 2),
         ),
+        Grid(hidden, "Hidden filter", role="filter", group=1, zrange=(-peak, peak), row=1),
     ]
     captions = [
         f"Step {t} of {run.steps}: loss {number(run.loss[t])}, bias {number(run.bias[t])}"
@@ -151,7 +206,7 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
         terms={},
         frames=Frames(
             steps=shown,
-            grids={1: [run.weights[t] for t in shown], 3: outs},
+            grids={3: [run.weights[t] for t in shown], 2: outs},
             captions=captions,
             curve=[run.loss[t] for t in shown],
             curve_label="Loss (mean squared error), log scale",
@@ -202,9 +257,10 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
 LINK = [
     INPUT_LINK,
     *FILTER_LINK,
-    Param("steps", 200, one_of(STEPS)),
-    Param("lr", 1.0, one_of(RATES)),
+    Param("steps", 200, listed(STEPS)),
+    Param("lr", 1.0, listed(RATES)),
     Param("centre", False, flag),
+    Param("step", 0, whole(0, max(STEPS))),
 ]
 
 setup_page(KEY, LINK)
