@@ -146,7 +146,28 @@ def test_stop_ends_a_long_run_and_keeps_what_it_learned(browser, app_url):
     page.get_by_text(re.compile(r"^Step [\d,]+ of 9,000, epoch [1-9]\d* of 200 done")).wait_for(
         timeout=60_000
     )
-    # The page's Stop (Streamlit's header shows a Stop of its own while a run is under way).
+    # While it trains, layer 1's filters are drawn beside the curves, after each epoch.
+    live = page.get_by_role("grid", name="Live filter 1")
+    live.wait_for(timeout=30_000)
+    epoch_shown = """() => {
+        const m = document.body.innerText.match(/Layer 1's filters after epoch (\\d+)/);
+        return m ? Number(m[1]) : 0;
+    }"""
+    first = page.evaluate(epoch_shown)
+    assert first >= 1
+    page.wait_for_function(f"({epoch_shown})() > {first}", timeout=30_000)
+    assert page.get_by_role("grid", name="Live filter 8").count() == 1
+    # One Stop on screen: the page polls in short fragment runs, so Streamlit's header never
+    # shows its own (it appears after 500 ms of one run). Sampled for ~3 s; one sample may
+    # land on a fragment run slowed by a loaded machine.
+    header_stop = page.get_by_test_id("stStatusWidget").get_by_role("button", name="Stop")
+    seen = []
+    for _ in range(15):
+        seen.append(header_stop.count() > 0 and header_stop.is_visible())
+        page.wait_for_timeout(200)
+    assert sum(seen) <= 1, seen
+    stops = page.get_by_role("button", name="Stop", exact=True)
+    assert sum(stops.nth(k).is_visible() for k in range(stops.count())) == 1
     main = page.get_by_test_id("stMainBlockContainer")
     main.get_by_role("button", name="Stop", exact=True).click()
     warning = page.get_by_text(re.compile(r"^Stopped after \d+ of 200 epochs"))
