@@ -15,27 +15,52 @@ from cnn_core import (
     on_channels,
     relu,
 )
-from cnn_core.examples import LECTURE_RGB
+from cnn_core.examples import CHANNEL_NAMES, LECTURE_RGB
 from ui.colors import symmetric_range
 from ui.course import end_of_lesson
-from ui.display import chart, formula
+from ui.display import formula
 from ui.formulas import number, products_formula
-from ui.grids import Panel, panels_figure
+from ui.grid_views import biased_terms, layer_grids
+from ui.linked_grid import linked_grid
 from ui.links import Param, one_of, save_link, whole
-from ui.network_builder import network_builder
+from ui.network_builder import network_builder, parse_shape
+from ui.network_table import BUILDER_LIMITS, parse_network
 from ui.page import examples, setup_page
 
 KEY = "layer"
 PRESETS = {"The lecture's 39×39×3 network": LECTURE_NETWORK, "LeNet-5-like": LENET5_LIKE}
+FIRST = next(iter(PRESETS))
+
+# The small input: the volumes page's 6×6×3, a vertical- and a horizontal-edge filter.
+X = LECTURE_RGB
+W = filter_bank(on_channels(VERTICAL_EDGE, 3), on_channels(HORIZONTAL_EDGE, 3))
+BIASES = (0, -5)
+# The cell explained first: where filter 0's z is largest at the default biases, so ReLU
+# lets a value through (cell (0, 0) has z = −15, and ReLU gives 0 there).
+_z = conv2d(X, W, np.array(BIASES))[..., 0]
+CELL = tuple(int(v) for v in np.unravel_index(np.argmax(_z), _z.shape))
+N_F = W.shape[3]
 
 
 LINK = [
-    Param("b0", 0, whole(-20, 20)),
-    Param("b1", -5, whole(-20, 20)),
+    Param("b0", BIASES[0], whole(-20, 20)),
+    Param("b1", BIASES[1], whole(-20, 20)),
+    # The chosen cell: grid k (0, 1: z of filter 0, 1; 2, 3: their ReLU), row i, column j.
+    Param("k", 0, whole(0, 2 * N_F - 1)),
+    Param("i", CELL[0], whole(0, _z.shape[0] - 1)),
+    Param("j", CELL[1], whole(0, _z.shape[1] - 1)),
     Param("f", 3, whole(1, 11)),
     Param("nc", 3, whole(1, 64)),
     Param("nf", 10, whole(1, 64)),
-    Param("preset", next(iter(PRESETS)), one_of(list(PRESETS))),
+    Param("preset", FIRST, one_of(list(PRESETS))),
+    # The network and input the student built (ui.network_builder), when not the preset's.
+    Param(
+        "net",
+        None,
+        lambda text: parse_network(text, BUILDER_LIMITS),
+        shown=lambda _: "the preset's network",
+    ),
+    Param("input", None, parse_shape, shown=lambda _: "the preset's input size"),
 ]
 
 setup_page(KEY, LINK)
@@ -51,21 +76,31 @@ examples(
     {
         "10 filters 3×3×3: 280 parameters": {"f": 3, "nc": 3, "nf": 10},
         "6 filters 5×5×3: 456 parameters": {"f": 5, "nc": 3, "nf": 6},
-        "The lecture's 39×39×3 network": {"preset": next(iter(PRESETS))},
-        "LeNet-5-like network": {"preset": "LeNet-5-like"},
+        "The lecture's 39×39×3 network": {"preset": FIRST, "net": None, "input": None},
+        "LeNet-5-like network": {"preset": "LeNet-5-like", "net": None, "input": None},
     },
-    reset={"b0": 0, "b1": -5, "f": 3, "nc": 3, "nf": 10, "preset": next(iter(PRESETS))},
+    reset={
+        "b0": BIASES[0],
+        "b1": BIASES[1],
+        "k": 0,
+        "i": CELL[0],
+        "j": CELL[1],
+        "f": 3,
+        "nc": 3,
+        "nf": 10,
+        "preset": FIRST,
+        "net": None,
+        "input": None,
+    },
 )
 
 st.header("On a small input")
-x = LECTURE_RGB
-w = filter_bank(on_channels(VERTICAL_EDGE, 3), on_channels(HORIZONTAL_EDGE, 3))
 c1, c2 = st.columns(2)
 b0 = c1.slider(
     "Bias b₀ (vertical-edge filter)",
     -20,
     20,
-    0,
+    BIASES[0],
     key=f"{KEY}_b0",
     help="One number added to every sum of the vertical-edge filter, before ReLU.",
 )
@@ -73,43 +108,55 @@ b1 = c2.slider(
     "Bias b₁ (horizontal-edge filter)",
     -20,
     20,
-    -5,
+    BIASES[1],
     key=f"{KEY}_b1",
     help="One number added to every sum of the horizontal-edge filter, before ReLU.",
 )
-z = conv2d(x, w, np.array([b0, b1]))
+z = conv2d(X, W, np.array([b0, b1]))
 a = relu(z)
 st.caption(
     "Input: the 6×6×3 volume of the volumes page, made from the lecture's 6×6 (red the "
     "6×6, green its transpose, blue upside down); filters: vertical and horizontal edges on "
     "all three channels. ReLU(z) = max(0, z): 0 for z ≤ 0, z for z > 0."
 )
+
+
+def choose(group: int, i: int, j: int) -> None:
+    st.session_state[f"{KEY}_k"], st.session_state[f"{KEY}_i"] = group, i
+    st.session_state[f"{KEY}_j"] = j
+
+
+k = min(max(int(st.session_state.setdefault(f"{KEY}_k", 0)), 0), 2 * N_F - 1)
+i = min(max(int(st.session_state.setdefault(f"{KEY}_i", CELL[0])), 0), z.shape[0] - 1)
+j = min(max(int(st.session_state.setdefault(f"{KEY}_j", CELL[1])), 0), z.shape[1] - 1)
+m = k % N_F  # the filter: z and ReLU(z) of filter m are grids m and N_F + m
 # z and ReLU(z) of one filter share a colour range, so what ReLU zeroes is plain to see.
-ranges = [symmetric_range(z[..., k]) for k in (0, 1)]
-# One chart per filter, side by side on a laptop, one under the other on a phone.
-for column, k, b in zip(st.columns(2), (0, 1), (b0, b1), strict=True):
-    with column:
-        chart(
-            panels_figure(
-                [
-                    Panel(
-                        z[..., k],
-                        title=f"z{'₀₁'[k]} = a * W{'₀₁'[k]} + ({number(b)})",
-                        zrange=ranges[k],
-                    ),
-                    Panel(a[..., k], title=f"a{'₀₁'[k]} = ReLU(z{'₀₁'[k]})", zrange=ranges[k]),
-                ]
-            ),
-            key=f"{KEY}_chart_{k}",
-        )
-formula(f"{'×'.join(map(str, x.shape))} → {'×'.join(map(str, a.shape))}", label="Shapes:")
-cell = explain_cell(x, w[..., 0], 0, 0)
-z00 = z[0, 0, 0]
-formula(products_formula(cell), label="Cell (0, 0) of filter 0, Σ of its 27 products =")
+ranges = [symmetric_range(z[..., n]) for n in range(N_F)]
+linked_grid(
+    f"{KEY}_grid",
+    layer_grids(X, z, a, CHANNEL_NAMES, ranges),
+    f=W.shape[0],
+    terms={n: biased_terms(X, W[..., n], (b0, b1)[n]) for n in range(N_F)},
+    pin=(k, i, j),
+    on_pin=choose,
+    hint="Point at a cell of z or ReLU(z) to light its 3×3×3 window in the input; the "
+    "line writes its 27 products and, last, the bias as 1 × b. Click or press Enter to "
+    "explain a cell below.",
+)
+formula(f"{'×'.join(map(str, X.shape))} → {'×'.join(map(str, a.shape))}", label="Shapes:")
+cell = explain_cell(X, W[..., m], i, j)
+b = (b0, b1)[m]
+z_ij, a_ij = z[i, j, m], a[i, j, m]
+formula(products_formula(cell), label=f"Cell ({i}, {j}) of filter {m}, Σ of its 27 products =")
 formula(
-    f"z = Σ products + b₀ = {number(cell.total)} + ({number(b0)}) = {number(z00)}; "
-    f"a = ReLU(z) = max(0, {number(z00)}) = {number(a[0, 0, 0])}",
+    f"z = Σ products + b{'₀₁'[m]} = {number(cell.total)} + ({number(b)}) = {number(z_ij)}; "
+    f"a = ReLU(z) = max(0, {number(z_ij)}) = {number(a_ij)}",
     label="Then the bias and ReLU:",
+)
+st.markdown(
+    f"z = {number(z_ij)} is positive, so ReLU lets it through: a = {number(a_ij)}."
+    if z_ij > 0
+    else f"z = {number(z_ij)} is not positive, so ReLU gives 0."
 )
 
 st.header("Parameters of a conv layer")
@@ -155,6 +202,6 @@ st.caption(
     "(likewise n_W[l]); weights f[l]×f[l]×n_c[l−1]×n_c[l] and n_c[l] biases. Each row "
     "below writes this out with its numbers."
 )
-network_builder(KEY, PRESETS)
-save_link(KEY, LINK)
+built = network_builder(KEY, PRESETS)
+save_link(KEY, LINK, **built)
 end_of_lesson(KEY, "pages/one_layer.py")

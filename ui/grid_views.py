@@ -107,3 +107,60 @@ def pooled_volume_grids(
         for k, p in enumerate(pooled)
     ]
     return grids
+
+
+def layer_grids(
+    x: np.ndarray, z: np.ndarray, a: np.ndarray, channels: Sequence[str], zranges: Sequence
+) -> list[Grid]:
+    """One conv layer on a volume: each input channel, then each filter's z and ReLU(z).
+
+    ``x`` is ``(n_H, n_W, n_c)``, ``z`` and ``a = relu(z)`` ``(n_H', n_W', n_f)``. Filter
+    m's z is output group m (its window and its products); its ReLU is group ``n_f + m``,
+    which reads the same window and has no products of its own (the page writes
+    max(0, z)). z and ReLU(z) of one filter share ``zranges[m]``, so what ReLU zeroes shows.
+    """
+    n_f = z.shape[2]
+    sub = "₀₁₂₃₄₅₆₇₈₉"
+    grids = [
+        Grid(
+            x[..., c],
+            f"Input, {channels[c]}",
+            scale="gray",
+            channel=c,
+            name=f"Input {channels[c]}",
+        )
+        for c in range(x.shape[2])
+    ]
+    size = f"{z.shape[0]}×{z.shape[1]}"
+    for m in range(n_f):
+        k = sub[m] if m < 10 else str(m)
+        grids.append(
+            Grid(
+                z[..., m],
+                f"z{k} {size}",
+                role="output",
+                group=m,
+                name=f"z{k}",
+                zrange=zranges[m],
+                row=1,
+            )
+        )
+        grids.append(
+            Grid(
+                a[..., m],
+                f"ReLU(z{k}) {size}",
+                role="output",
+                group=n_f + m,
+                name=f"a{k} = ReLU(z{k})",
+                zrange=zranges[m],
+                row=1,
+            )
+        )
+    return grids
+
+
+def biased_terms(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    """``conv_terms`` with the bias as a last product, 1 × b: the terms add up to z."""
+    pairs = conv_terms(x, w)
+    bias = np.broadcast_to(np.array([1, b], dtype=pairs.dtype), (*pairs.shape[:2], 1, 2))
+    return np.concatenate([pairs, bias], axis=2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from cnn_core import Layer, to_pytorch
@@ -14,9 +16,12 @@ CHANNELS_NOTE = (
 
 
 def layer_name(layer: Layer) -> str:
-    """How a row's layer is named in a message: the lecture's label, or "no layer kind" for a
-    row whose kind could not be read."""
-    return layer.label() if layer.kind in LAYER_KINDS else "no layer kind"
+    """How a row's layer is named in a message: the lecture's label (``CONV f=3 s=1 p=0,
+    1 filter``: one filter, one unit, in the singular), or "no layer kind" for a row whose
+    kind could not be read."""
+    if layer.kind not in LAYER_KINDS:
+        return "no layer kind"
+    return re.sub(r"\b1 (filter|unit)s\b", r"1 \1", layer.label())
 
 
 def refusals(rows: list[tuple[Layer, str]]) -> list[str]:

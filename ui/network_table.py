@@ -227,6 +227,8 @@ def layers_editor(
         num_rows="dynamic",
         hide_index=True,
         column_config=limits.column_config(),
+        # A cell that does not apply to its layer is blank, not "None" (Streamlit's default).
+        placeholder="",
     )
     return read_layers(edited, limits)
 
