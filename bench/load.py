@@ -22,12 +22,24 @@ training time. Then two students press Train with identical settings at once: on
 train and the other be told the run is shared; the server CPU of that pair is compared
 with one student training a setting alone, and with a third student pressing Train on
 settings already trained.
+
+``--trainers 1 3 6`` runs the issue 16 scenario instead (training in worker processes):
+for each K, K students open /train_cnn (the defaults at 60 epochs) and student B moves
+the padding slider as above, first with the K Train pages open and idle, then while the
+K students train, each pressing Train again with a new seed when their run ends, so K
+runs are under way or queued throughout (moves during a gap are left out). One server
+for every K. The server's whole process tree (server + worker processes, from /proc) is
+sampled every 0.2 s for its summed RSS; CPU is split into the server process alone, its
+workers, and the browsers (with Playwright's driver and this script). Afterwards: is
+the same server process alive, does /_stcore/health answer ok. Targets: B's median with
+3 training ≤ 1.5× with the 3 pages idle; the tree < 1 GB; the server alive.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import re
 import shutil
@@ -35,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +71,11 @@ def cpu_seconds(pid: int) -> float:
 
 
 def rss_mb(pid: int, field: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # the process ended meanwhile (a worker)
+        return 0.0
+    for line in status.splitlines():
         if line.startswith(field):
             return int(line.split()[1]) / 1024
     return float("nan")
@@ -301,6 +318,249 @@ def report_while_training(out: dict, epochs: int, share_epochs: int) -> None:
         raise SystemExit(1)
 
 
+# --trainers: K students training at once (issue 16) ---------------------------------
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the process ended
+        return None
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it, from each process's parent in /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None:
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo += children.get(p, [])
+    return tree
+
+
+def tree_cpu(pid: int, exclude: int | None = None) -> float:
+    """CPU seconds of ``pid``'s whole tree: every live process's own time plus what its
+    ended (reaped) children used; ``exclude``'s subtree left out."""
+    skip = set(descendants(exclude)) if exclude else set()
+    total = 0.0
+    for p in descendants(pid):
+        if p in skip or (fields := _stat(p)) is None:
+            continue
+        total += sum(int(v) for v in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class TreeSampler:
+    """The server's process tree every ``every`` s: peak summed RSS, peak worker count."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        self.pid, self.every = pid, every
+        self.peak_mb, self.peak_server_mb, self.peak_workers = 0.0, 0.0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def reset(self) -> None:
+        self.peak_mb, self.peak_server_mb, self.peak_workers = 0.0, 0.0, 0
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            tree = descendants(self.pid)
+            rss = [rss_mb(p, "VmRSS") for p in tree]
+            self.peak_mb = max(self.peak_mb, sum(r for r in rss if r == r))
+            self.peak_server_mb = max(self.peak_server_mb, rss[0])
+            self.peak_workers = max(self.peak_workers, len(tree) - 1)
+            time.sleep(self.every)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class Clock:
+    """CPU seconds of the server alone, its workers, and the browsers, between marks."""
+
+    def __init__(self, server: int) -> None:
+        self.server = server
+        self.mark()
+
+    def read(self) -> tuple[float, float, float, float]:
+        server = cpu_seconds(self.server)
+        workers = tree_cpu(self.server) - server
+        browsers = tree_cpu(os.getpid(), exclude=self.server)
+        return time.perf_counter(), server, workers, browsers
+
+    def mark(self) -> None:
+        self.start = self.read()
+
+    def since(self) -> dict:
+        now = self.read()
+        wall, server, workers, browsers = (b - a for a, b in zip(self.start, now, strict=True))
+        return {"wall": wall, "server": server, "workers": workers, "browsers": browsers}
+
+
+def health(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as resp:
+            return resp.read() == b"ok"
+    except OSError:
+        return False
+
+
+async def train_again(page, seed: int, box: dict, i: int, times: list) -> None:
+    """One student training on and on: a new seed (nothing shared), Train, the result."""
+    seed_box = page.get_by_label("Seed", exact=True)
+    while True:
+        await seed_box.fill(str(seed))
+        await seed_box.press("Enter")
+        await settle(page)
+        box["active"][i] = True
+        t0 = time.perf_counter()
+        await press_train(page)
+        await page.get_by_text(ACCURACY).wait_for(state="hidden", timeout=120_000)
+        await page.get_by_text(ACCURACY).wait_for(timeout=1_200_000)
+        box["active"][i] = False
+        times.append(time.perf_counter() - t0)
+        seed = next(box["seeds"])
+        await settle(page)
+
+
+async def trainers_scenario(
+    url: str, pid: int, ks: list[int], moves: int, own_browser: bool = False
+) -> list[dict]:
+    """For each K: B's slider with K Train pages idle, then while all K train throughout.
+
+    ``own_browser``: B in a chromium of its own (a student's own laptop, on the same cores),
+    not in the trainers' chromium, whose browser process relays every page's traffic."""
+    rows = []
+    seeds = itertools.count(3001)
+    with TreeSampler(pid) as sampler:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
+            )
+            browser_b = browser
+            if own_browser:
+                browser_b = await pw.chromium.launch(
+                    executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
+                )
+            ctx_b, b = await open_page(browser_b, f"{url}/padding")
+            slider = (
+                b.locator('[data-testid="stSlider"]')
+                .filter(has_text="Image size n")
+                .get_by_role("slider")
+            )
+            n = 0
+            for k in ks:
+                row = {"k": k, "idle": [], "busy": [], "late": 0, "runs": [], "errors": 0}
+                # The previous K's runs are abandoned: wait until their workers are gone.
+                deadline = time.monotonic() + 30
+                while len(descendants(pid)) > 1 and time.monotonic() < deadline:
+                    await asyncio.sleep(0.5)
+                pages = [
+                    await open_page(browser, train_url(url, 60, next(seeds))) for _ in range(k)
+                ]
+                await asyncio.sleep(1.0)
+                clock = Clock(pid)
+                sampler.reset()
+                for _ in range(moves):
+                    row["idle"].append(await slider_move(b, slider, n))
+                    n += 1
+                    await b.wait_for_timeout(150)
+                row["idle_cpu"], row["idle_rss"] = clock.since(), sampler.peak_mb
+
+                box = {"active": [False] * k, "seeds": seeds}
+                tasks = [
+                    asyncio.ensure_future(train_again(p, next(seeds), box, i, row["runs"]))
+                    for i, (_, p) in enumerate(pages)
+                ]
+                # Measure from when a worker runs (the first page may be queued behind others).
+                deadline = time.monotonic() + 300
+                while len(descendants(pid)) < 2 and time.monotonic() < deadline:
+                    await asyncio.sleep(0.2)
+                clock.mark()
+                sampler.reset()
+                while len(row["busy"]) < moves:
+                    if any(t.done() for t in tasks):  # a trainer failed: a result, not a crash
+                        failed = next(t for t in tasks if t.done())
+                        row["message"] = repr(failed.exception())
+                        break
+                    before = all(box["active"])
+                    ms = await slider_move(b, slider, n)
+                    n += 1
+                    # Only moves with all K runs under way or queued throughout count.
+                    if before and all(box["active"]):
+                        row["busy"].append(ms)
+                    else:
+                        row["late"] += 1
+                    await b.wait_for_timeout(150)
+                row["busy_cpu"] = clock.since()
+                row["busy_rss"], row["server_rss"] = sampler.peak_mb, sampler.peak_server_mb
+                row["workers"] = sampler.peak_workers
+                for t in tasks:
+                    t.cancel()
+                for context, p in pages:
+                    row["errors"] += await p.locator('[data-testid="stException"]').count()
+                    await context.close()
+                row["errors"] += await b.locator('[data-testid="stException"]').count()
+                rows.append(row)
+            await ctx_b.close()
+            await browser.close()
+            if own_browser:
+                await browser_b.close()
+    return rows
+
+
+def report_trainers(rows: list[dict], alive: bool, healthy: bool, load0, workers: int) -> None:
+    cores = os.cpu_count()
+    load1 = os.getloadavg()
+    print(f"{cores} CPUs, W = {workers} training worker(s); load average (1, 5, 15 min)")
+    print(f"  at start {', '.join(f'{v:.1f}' for v in load0)}, at end ", end="")
+    print(", ".join(f"{v:.1f}" for v in load1))
+    print(
+        "\n| K training | B idle median / p90 ms | B while K train median / p90 ms "
+        "| ratio median / p90 | n idle / busy (left out) | runs done, click → result s "
+        "| tree RSS peak MB (server alone) | workers alive, peak |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        i, b = np.array(r["idle"]), np.array(r["busy"])
+        mi, qi = np.median(i), np.percentile(i, 90)
+        mb, qb = (np.median(b), np.percentile(b, 90)) if len(b) else (np.nan, np.nan)
+        runs = r["runs"]
+        spread = f"{len(runs)}, {min(runs):.0f}–{max(runs):.0f}" if runs else "0"
+        print(
+            f"| {r['k']} | {mi:.0f} / {qi:.0f} | {mb:.0f} / {qb:.0f} "
+            f"| {mb / mi:.2f}× / {qb / qi:.2f}× | {len(i)} / {len(b)} ({r['late']}) "
+            f"| {spread} | {max(r['idle_rss'], r['busy_rss']):.0f} ({r['server_rss']:.0f}) "
+            f"| {r['workers']} |"
+        )
+    print(
+        "\n| K training | phase | wall s | server CPU s (cores) | workers CPU s (cores) "
+        "| browsers + driver CPU s (cores) |"
+    )
+    print("|---:|---|---:|---:|---:|---:|")
+    for r in rows:
+        for phase in ("idle", "busy"):
+            c = r[f"{phase}_cpu"]
+            w = c["wall"]
+            cells = " | ".join(
+                f"{c[x]:.1f} ({c[x] / w:.2f})" for x in ("server", "workers", "browsers")
+            )
+            print(f"| {r['k']} | {phase} | {w:.0f} | {cells} |")
+    for r in rows:
+        if r["errors"] or "message" in r:
+            print(f"K={r['k']}: {r['errors']} error box(es) {r.get('message', '')}")
+    print(f"\nSame server process alive afterwards: {alive}; /_stcore/health ok: {healthy}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, nargs="+", default=[1, 10, 30])
@@ -317,7 +577,34 @@ def main() -> None:
     )
     parser.add_argument("--epochs", type=int, default=60, help="A's run, per round")
     parser.add_argument("--share-epochs", type=int, default=60)
+    parser.add_argument(
+        "--trainers",
+        type=int,
+        nargs="+",
+        help="only the issue 16 scenario: B's slider while K students train, for each K",
+    )
+    parser.add_argument(
+        "--own-browser",
+        action="store_true",
+        help="with --trainers: the slider's student in a chromium of their own",
+    )
+    parser.add_argument(
+        "--workers", type=int, help="CONVLAB_TRAIN_WORKERS for the server (default: its own)"
+    )
     args = parser.parse_args()
+    if args.workers:
+        os.environ["CONVLAB_TRAIN_WORKERS"] = str(args.workers)
+    if args.trainers:
+        from cnn_core.workers import default_workers
+
+        load0 = os.getloadavg()
+        with app_process() as (url, proc):
+            rows = asyncio.run(
+                trainers_scenario(url, proc.pid, args.trainers, args.moves, args.own_browser)
+            )
+            alive, healthy = proc.poll() is None, health(url)
+        report_trainers(rows, alive, healthy, load0, default_workers())
+        return
     if args.while_training:
         with app_process() as (url, proc):
             out = asyncio.run(
