@@ -54,9 +54,9 @@ def network_words(input_size: int, good: list[Row], *, partial: bool = False) ->
         if most_act.activations > input_size
         else f"no layer's activation is larger than the input's {input_size:,}"
     )
-    of = "of the layers that apply: " if partial else ""
+    of = " of the layers that apply" if partial else ""
     return (
-        f"Activations {of}the input holds {input_size:,} numbers, the last layer "
+        f"Activations{of}: the input holds {input_size:,} numbers, the last layer "
         f"{good[-1].activations:,}; {act}. Parameters: {layer_name(most_par.layer)} has the "
         f"most, {most_par.params:,} of the {total:,} ({share})."
     )

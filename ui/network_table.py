@@ -375,7 +375,10 @@ def parse_network(text: str, limits: NetworkLimits = DIGITS_LIMITS) -> list[Laye
 
 
 def shape_text(shape: tuple[int, ...] | None) -> str:
-    return "—" if shape is None else "×".join(str(v) for v in shape)
+    """``37×37×10``; a flattened layer's length with a thousands separator (``1,960``)."""
+    if shape is None:
+        return "—"
+    return f"{shape[0]:,}" if len(shape) == 1 else "×".join(str(v) for v in shape)
 
 
 def describe_rows(input_shape: tuple[int, int, int], parsed: list[tuple[Layer, str]]) -> list[Row]:

@@ -88,10 +88,11 @@ def test_parameter_counter_gives_280_and_456():
 def test_lecture_network_preset():
     at = open_page(PAGE)
     t = table(at)
-    assert list(t["output shape"]) == ["39×39×3", "37×37×10", "17×17×20", "7×7×40", "1960", "10"]
+    assert list(t["output shape"]) == ["39×39×3", "37×37×10", "17×17×20", "7×7×40", "1,960", "10"]
     assert list(t["parameters"])[:4] == ["0", "280", "5,020", "20,040"]
     assert list(t["activation size"])[:2] == ["4,563", "13,690"]  # thousands separated
     assert t["activation size"].iloc[4] == "1,960"
+    assert "Activations: the input holds 4,563 numbers, the last layer 10" in texts(at)
 
 
 def test_lenet5_preset_counts_and_total():
@@ -225,7 +226,7 @@ def test_a_forged_change_to_rows_the_table_lacks_starts_it_again_without_a_trace
         "This table's last change named rows or columns it does not have: the table starts "
         "again with its first 5 rows."
     )
-    assert list(table(at)["output shape"])[1:] == ["37×37×10", "17×17×20", "7×7×40", "1960", "10"]
+    assert list(table(at)["output shape"])[1:] == ["37×37×10", "17×17×20", "7×7×40", "1,960", "10"]
 
 
 def test_the_edited_network_and_input_size_are_in_the_link_and_a_fresh_open_rebuilds_them():
