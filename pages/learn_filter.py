@@ -112,7 +112,7 @@ def learn_and_show(picked, filt, steps: int, rate: float, centre: bool) -> None:
         h, w = picked.original_shape
         st.caption(
             f"The photo ({picked.label}, {h:,}×{w:,}) is computed at {n_H}×{n_W}, in grey: "
-            "small enough that every number is readable and the whole run fits one screen."
+            "small enough that every number is readable and, on a laptop, the run fits one screen."
         )
     digest = hashlib.sha256(np.ascontiguousarray(picked.image).tobytes()).hexdigest()
     x, target, run = learn(picked.image, digest, centre, hidden, steps, rate)
