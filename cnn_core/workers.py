@@ -11,8 +11,9 @@ not ``multiprocessing``'s spawn or forkserver: those re-run the server's main mo
 (Streamlit's command line) in every child.
 
 One thread in the server (``TrainingPool``'s) starts queued runs when a slot is free,
-reads every worker's progress, and kills a run nobody has watched for ``GRACE``
-seconds (its students closed their tabs). Runs are shared by key: a second session
+reads every worker's progress, and kills a run nobody watches any more: at once when
+every session watching it has disconnected (its students closed their tabs), after
+``GRACE`` seconds of silence otherwise. Runs are shared by key: a second session
 asking for the same settings watches the same run, and a finished run stays in a cache
 bounded by entries and bytes, with read-only arrays. Only the standard library's
 ``multiprocessing``: why, in docs/decisions.md (Training in worker processes).
@@ -30,6 +31,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -39,8 +41,16 @@ import numpy as np
 from cnn_core.network import Layer
 from cnn_core.train import EpochStats, TrainResult, digit_arrays, predict_proba, train
 
-GRACE = 5.0
-"""Seconds a running or queued run may go unwatched before it is killed."""
+GRACE = 30.0
+"""Seconds a run may go unwatched before it is killed, while its sessions are connected.
+
+A page polls every fraction of a second, but a loaded server can leave a poll waiting
+several seconds (3.4 s measured at load 20 on 2 cores): a short grace killed runs whose
+students were still there."""
+
+DISCONNECTED_GRACE = 2.0
+"""Seconds a run may go unwatched once every session watching it has disconnected (the
+tab closed): long enough for a websocket to reconnect after a blip."""
 
 PROGRESS_EVERY = 0.1
 """A worker reports its step at most this often (seconds); every epoch is reported."""
@@ -215,6 +225,9 @@ class TrainingPool:
     max_cached : int, finished runs kept for sharing
     max_cached_bytes : int, and their arrays' bytes at most
     grace : float, seconds a run may go unwatched
+    connected : callable ``(watcher) → bool``, optional
+        Whether a watcher's session is still connected; a disconnected one stops watching
+        after ``DISCONNECTED_GRACE`` seconds instead of ``grace``.
     """
 
     def __init__(
@@ -225,10 +238,12 @@ class TrainingPool:
         max_cached: int = 64,
         max_cached_bytes: int = 64 * 2**20,
         grace: float = GRACE,
+        connected: Callable[[str], bool] | None = None,
     ) -> None:
         self.workers = workers or default_workers()
         self.memory_mb = memory_mb or default_memory_mb()
         self.max_cached, self.max_cached_bytes, self.grace = max_cached, max_cached_bytes, grace
+        self._connected = connected
         self._lock = threading.Lock()
         self._runs: OrderedDict[str, Run] = OrderedDict()  # by key; finished ones in use order
         self._queue: list[Run] = []
@@ -316,7 +331,7 @@ class TrainingPool:
                 self._read(run)
             if run.active:
                 for watcher, seen in list(run.watchers.items()):
-                    if now - seen > self.grace:
+                    if now - seen > self._grace(watcher):
                         del run.watchers[watcher]
                 if not run.watchers:
                     self._stop(run)
@@ -325,6 +340,12 @@ class TrainingPool:
             self._start(self._queue.pop(0))
             running += 1
         self._trim()
+
+    def _grace(self, watcher: str) -> float:
+        """How long this watcher may stay silent: short once its session has gone."""
+        if self._connected is not None and not self._connected(watcher):
+            return DISCONNECTED_GRACE
+        return self.grace
 
     def _start(self, run: Run) -> None:
         """A fresh worker for ``run``: the request on its stdin, messages back on a pipe."""

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from cnn_core import (
     Digits,
@@ -86,8 +88,21 @@ def digits_data() -> Data:
 
 @st.cache_resource(show_spinner=False)
 def training_pool() -> TrainingPool:
-    """The server's one pool of training workers (W and their memory from the environment)."""
-    return TrainingPool()
+    """The server's one pool of training workers (W and their memory from the environment).
+
+    Under ``streamlit run`` the pool asks Streamlit's runtime whether a watching session is
+    still connected, so a closed tab's run stops at once; under AppTest (no runtime) it
+    goes by the page's polls alone.
+    """
+    if not _real_runtime():
+        return TrainingPool()
+    return TrainingPool(connected=runtime.get_instance().is_active_session)
+
+
+def _real_runtime() -> bool:
+    """A server's runtime: AppTest runs pages under a mock one, with no sessions to ask."""
+    # AppTest's mock is built with spec=Runtime, so isinstance would say yes.
+    return runtime.exists() and type(runtime.get_instance()) is runtime.Runtime
 
 
 def run_cost(settings: Settings) -> RunCost:
@@ -132,7 +147,11 @@ def cost_line(cost: RunCost) -> str:
 
 
 def session_id() -> str:
-    """This browser session's name for the pool: which runs it watches."""
+    """This browser session's name for the pool: Streamlit's own session id, which the
+    pool can ask the runtime about (a made-up one under AppTest, which has no runtime)."""
+    ctx = get_script_run_ctx()
+    if ctx is not None and _real_runtime():
+        return ctx.session_id
     return st.session_state.setdefault("_train_session", uuid.uuid4().hex)
 
 

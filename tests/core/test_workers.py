@@ -128,7 +128,7 @@ def test_a_run_nobody_watches_is_stopped_after_the_grace():
     pool = TrainingPool(workers=1, grace=0.5)
     try:
         run = pool.submit("abandoned", request(epochs=200, seed=6), "gone")
-        wait_until(lambda: run.status == "stopped", "the abandoned run to stop", 30)
+        wait_until(lambda: run.status == "stopped", "the abandoned run to stop", 60)
         assert run.process is None
         # The next press of Train with the same settings starts a new run.
         again = pool.submit("abandoned", request(epochs=200, seed=6), "back")
@@ -180,5 +180,19 @@ def test_finished_runs_are_kept_within_the_byte_bound():
         finish(pool, second)
         wait_until(lambda: pool.counts()["done"] == 1, "the older run to be dropped", 10)
         assert pool.submit("one", request(epochs=1, seed=8), "s") is not first
+    finally:
+        pool.close()
+
+
+def test_a_run_whose_sessions_disconnected_stops_soon_while_a_connected_one_may_pause():
+    connected = {"here": True, "gone": True}
+    pool = TrainingPool(workers=2, grace=60, connected=lambda watcher: connected[watcher])
+    try:
+        kept = pool.submit("kept", request(epochs=200, seed=10), "here")
+        left = pool.submit("left", request(epochs=200, seed=11), "gone")
+        wait_until(lambda: kept.status == left.status == "running", "both runs to start")
+        connected["gone"] = False  # its tab closed: no more polls, and the runtime says so
+        wait_until(lambda: left.status == "stopped", "the disconnected session's run", 45)
+        assert kept.status == "running"  # silent as long, but its session is still there
     finally:
         pool.close()
