@@ -10,6 +10,11 @@ GRAY_SCALE = [[0.0, "#3a3a3a"], [1.0, "#f7f7f7"]]
 """Grey for number grids, short of black and white so that black or white text reads on
 every cell (contrast ≥ 4.5:1 at the switch-over grey)."""
 COUNT_SCALE = "Blues"
+CHANNEL_SCALES = {"red": "Reds", "green": "Greens", "blue": "Blues"}
+"""An RGB image's channels, each in its own hue (light for 0, dark for 255), as CNN
+Explainer tints them; every colour keeps black or white text at AA contrast (``_readable``)."""
+INK = ("#111111", "#ffffff")
+"""The two text colours a cell may take (``ink`` in ``ui/grid_format.js``)."""
 
 
 def color_range(z: np.ndarray, scale: str, zrange: tuple[float, float] | None) -> dict:
@@ -19,13 +24,14 @@ def color_range(z: np.ndarray, scale: str, zrange: tuple[float, float] | None) -
     elif scale == "signed":
         hi = float(np.abs(z).max()) or 1.0
         lo = -hi
-    elif scale == "gray":
+    elif scale == "gray" or scale in CHANNEL_SCALES:
         lo, hi = 0.0, max(255.0, float(z.max()))
         if z.max() <= 10 and z.min() >= 0:  # small lecture numbers: use their own range
             hi = max(float(z.max()), 1.0)
     else:
         lo, hi = 0.0, max(float(z.max()), 1.0)
-    colorscale = {"signed": SIGNED_SCALE, "gray": GRAY_SCALE, "count": COUNT_SCALE}[scale]
+    colorscale = {"signed": SIGNED_SCALE, "gray": GRAY_SCALE, "count": COUNT_SCALE}.get(scale)
+    colorscale = colorscale or CHANNEL_SCALES[scale]
     return {"zmin": lo, "zmax": hi, "colorscale": colorscale}
 
 
@@ -35,15 +41,58 @@ def _lut(scale: str, n: int = 256) -> np.ndarray:
     return np.clip(np.round(np.array(colors) * 255), 0, 255).astype(np.uint8)
 
 
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of ``(..., 3)`` uint8 colours."""
+    c = np.asarray(rgb, dtype=np.float64) / 255
+    lin = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return lin @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """WCAG contrast ratio between colours (``(..., 3)`` uint8), from 1 to 21."""
+    la, lb = luminance(a), luminance(b)
+    return (np.maximum(la, lb) + 0.05) / (np.minimum(la, lb) + 0.05)
+
+
+def hex_rgb(text: str) -> np.ndarray:
+    return np.array([int(text[k : k + 2], 16) for k in (1, 3, 5)], dtype=np.uint8)
+
+
+def _readable(lut: np.ndarray) -> np.ndarray:
+    """The colours, with those where neither text colour reaches 4.5:1 replaced.
+
+    With text #111111 or white, a narrow band of mid luminances (about 0.18 to 0.20)
+    reads at under 4.5:1 either way; such a colour takes its nearest neighbour on the
+    scale that is outside the band (a step no one sees).
+    """
+    best = np.maximum(*(contrast(lut, hex_rgb(c)) for c in INK))
+    ok = np.flatnonzero(best >= 4.5)
+    out = lut.copy()
+    for k in np.flatnonzero(best < 4.5):
+        out[k] = lut[ok[np.argmin(np.abs(ok - k))]]
+    return out
+
+
 SIGNED_LUT = _lut(SIGNED_SCALE)
-_CELL_LUTS = {"signed": SIGNED_LUT, "gray": _lut(GRAY_SCALE), "count": _lut(COUNT_SCALE)}
+_CELL_LUTS = {
+    name: _readable(_lut(scale))
+    for name, scale in {
+        "signed": SIGNED_SCALE,
+        "gray": GRAY_SCALE,
+        "count": COUNT_SCALE,
+        **CHANNEL_SCALES,
+    }.items()
+}
+"""Number cells' colours: each keeps its numbers at AA contrast (the photos' SIGNED_LUT
+has no text on it and keeps every colour)."""
 
 
 def cell_colors(z: np.ndarray, scale: str, zrange: tuple[float, float] | None = None) -> list:
     """Each cell's colour as ``"#rrggbb"``, by the same rules as the Plotly grids.
 
     ``scale`` and ``zrange`` as in ``Panel``: signed values diverge from white at 0, images
-    are grey, counts blue. The linked grid (``ui.linked_grid``) paints its cells with these.
+    are grey (or, for an RGB image's channels, ``"red"``, ``"green"``, ``"blue"``), counts
+    blue. The linked grid (``ui.linked_grid``) paints its cells with these.
     """
     z = np.asarray(z, dtype=np.float64)
     rng = color_range(z, scale, zrange)

@@ -6,6 +6,7 @@ from ``cnn_core``; these only lay the numbers out the way the notes do.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -99,22 +100,48 @@ def output_size_formula(n: int, f: int, p: int = 0, s: int = 1) -> str:
     return f"⌊({n} + 2·{p} {MINUS} {f})/{s}⌋ + 1 = {floor_step} = {result}"
 
 
-def products_formula(cell: CellExplanation) -> str:
+def products_formula(
+    cell: CellExplanation,
+    channels: Sequence[str] = (),
+    subtotals: Sequence[float] = (),
+) -> str:
     """The sum behind one output cell, column by column as in the notes.
 
     ``3×1 + 1×1 + 2×1 + 0×0 + 5×0 + 7×0 + 1×(−1) + 8×(−1) + 2×(−1) = −5``. A
-    multi-channel window is written channel by channel.
+    multi-channel window is written channel by channel; given the channels' names and
+    each channel's sum (``subtotals``, from cnn_core), one line per channel and a last
+    line adding them up, as CNN Explainer writes it::
+
+        R: 3×1 + … = −5
+        G: 3×1 + … = 2
+        B: 2×1 + … = 7
+        total: −5 + 2 + 7 = 4
     """
     window, weights = np.asarray(cell.window), np.asarray(cell.weights)
     if window.ndim == 2:
         window, weights = window[:, :, None], weights[:, :, None]
-    terms = [
-        f"{factor(window[r, c, k])}×{factor(weights[r, c, k])}"
-        for k in range(window.shape[2])
-        for c in range(window.shape[1])
-        for r in range(window.shape[0])
+
+    def terms(k: int) -> list[str]:
+        return [
+            f"{factor(window[r, c, k])}×{factor(weights[r, c, k])}"
+            for c in range(window.shape[1])
+            for r in range(window.shape[0])
+        ]
+
+    if not channels:
+        every = [t for k in range(window.shape[2]) for t in terms(k)]
+        return " + ".join(every) + f" = {number(cell.total)}"
+    if len(channels) != window.shape[2] or len(subtotals) != window.shape[2]:
+        raise ValueError(
+            f"a {window.shape[2]}-channel window needs {window.shape[2]} names and subtotals, "
+            f"got {len(channels)} and {len(subtotals)}"
+        )
+    lines = [
+        f"{name}: {' + '.join(terms(k))} = {number(sub)}"
+        for k, (name, sub) in enumerate(zip(channels, subtotals, strict=True))
     ]
-    return " + ".join(terms) + f" = {number(cell.total)}"
+    added = " + ".join(factor(v) for v in subtotals)
+    return "\n".join([*lines, f"total: {added} = {number(cell.total)}"])
 
 
 def sum_formula(window: np.ndarray, total: float) -> str:

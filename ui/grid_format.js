@@ -46,10 +46,12 @@ export function factor(v) {
   return text.startsWith(MINUS) ? `(${text})` : text;
 }
 
-// Black or white text, whichever reads better on a cell colour "#rrggbb".
+// Near-black (#111111) or white text, whichever has the higher contrast on a cell colour
+// "#rrggbb" (ui/colors.py keeps every cell colour at 4.5:1 or more with the better one).
+const INK_DARK_LUM = 0.005605; // #111111
 export function ink(hex) {
   const c = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16) / 255);
   const lin = c.map((u) => (u <= 0.03928 ? u / 12.92 : ((u + 0.055) / 1.055) ** 2.4));
   const lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
-  return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? "#111111" : "#ffffff";
+  return (lum + 0.05) / (INK_DARK_LUM + 0.05) >= 1.05 / (lum + 0.05) ? "#111111" : "#ffffff";
 }

@@ -10,7 +10,8 @@
 const PLAY_MS = 700; // a window position, or a frame of a learning run
 const PLAY_MS_REDUCED = 1600;
 const HOLD_MS = 350; // a finger held this long on a grid scrubs instead of scrolling
-const SLOP = 8; // px a finger may wander before a touch is a drag, not a tap
+const SLOP = 8;
+const MERGE_MIN = 32; // px: lines of grids merge only while their cells stay this large // px a finger may wander before a touch is a drag, not a tap
 const TOUCH_HOW =
   "On a touch screen: tap a cell to pin it; drag sideways, or press and hold then drag, " +
   "to move the window; swipe up or down to scroll the page.";
@@ -43,6 +44,12 @@ function washed(hex) {
   return `#${mix.map((c) => c.toString(16).padStart(2, "0")).join("")}`;
 }
 
+// A line of grids is an input's, an output's or a filter's (the first role it holds).
+function kindOf(gs) {
+  const roles = new Set(gs.map((g) => g.role));
+  return roles.has("input") ? "input" : roles.has("output") ? "output" : "filter";
+}
+
 class GridView {
   constructor(host) {
     this.root = document.createElement("div");
@@ -51,7 +58,10 @@ class GridView {
     this.playing = null;
     this.preview = null; // the highlight while hovering or stepping, else null (= pin)
     this.dragging = false;
-    new ResizeObserver(() => this.layout()).observe(this.root);
+    // Only a new width changes the layout (equal caption heights change the height).
+    new ResizeObserver(() => {
+      if (this.root.clientWidth !== this.width) this.layout();
+    }).observe(this.root);
     this.reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
   }
 
@@ -160,8 +170,19 @@ class GridView {
     const head = `${grid.name} (${i}, ${j}) = `;
     if (!terms) return head + total;
     switch (this.data.formula) {
-      case "products":
-        return head + terms.map(([x, w]) => `${factor(x)}×${factor(w)}`).join(" + ") + ` = ${total}`;
+      case "products": {
+        const product = ([x, w]) => `${factor(x)}×${factor(w)}`;
+        const subs = this.data.subtotals?.[grid.group]?.[i]?.[j];
+        if (!subs) return head + terms.map(product).join(" + ") + ` = ${total}`;
+        // A volume: one line per channel with its subtotal (sent by Python), then the
+        // subtotals added up, as CNN Explainer writes it.
+        const size = terms.length / subs.length;
+        const lines = subs.map((sub, k) => {
+          const part = terms.slice(k * size, (k + 1) * size).map(product).join(" + ");
+          return `${this.data.channels[k]}: ${part} = ${fmt(sub)}`;
+        });
+        return [head.trimEnd(), ...lines, `total: ${subs.map(factor).join(" + ")} = ${total}`].join("\n");
+      }
       case "sum":
         return head + terms.map((x) => factor(x)).join(" + ") + ` = ${total}`;
       case "max":
@@ -182,28 +203,16 @@ class GridView {
     this.panels = document.createElement("div");
     this.panels.className = "lg-panels";
     this.root.appendChild(this.panels);
-    // Grids that share a row number share a line (e.g. the three channels of an input).
-    this.bands = new Map();
-    for (const g of this.grids) {
-      if (!this.bands.has(g.row)) {
-        const band = document.createElement("div");
-        band.className = "lg-band";
-        this.panels.appendChild(band);
-        this.bands.set(g.row, band);
-      }
-    }
+    // Grids that share a row number share a line (e.g. the three channels of an input);
+    // layout() places the panels in bands (lines), see arrange().
+    this.bands = [];
+    this.arranged = "";
     this.views = this.grids.map((g) => this.buildGrid(g));
     const frames = d.frames?.grids || {};
     this.longest = this.grids.map((g) => {
       const all = [g.values, ...(frames[g.index]?.values || [])];
       return Math.max(...all.flatMap((vs) => vs.flat().map((v) => shown(g, v).length)));
     });
-    // On a phone, bands go inputs, outputs, then filters: a finger on an output cell
-    // should see the window it lights on the input just above.
-    for (const [row, band] of this.bands) {
-      const roles = new Set(this.grids.filter((g) => g.row === row).map((g) => g.role));
-      band.dataset.kind = roles.has("input") ? "input" : roles.has("output") ? "output" : "filter";
-    }
     this.line = document.createElement("div");
     this.line.className = "lg-line";
     this.line.setAttribute("aria-live", "polite");
@@ -306,7 +315,6 @@ class GridView {
     box.hidden = true;
     grid.appendChild(box);
     panel.appendChild(grid);
-    this.bands.get(g.row).appendChild(panel);
     return { panel, grid, cells, box, rows, cols, selected: [], winner: null };
   }
 
@@ -423,30 +431,45 @@ class GridView {
     if (this.status) this.status.textContent = frames.captions[this.frame];
   }
 
-  // Cell size: every band (row of grids) on one line if cells stay readable; else, on a
-  // phone, the input beside the output (the filter below them), so a finger scrubbing
-  // the output sees the window move; else each grid wraps on its own.
+  // Cell size: every band (row of grids) on one line if cells stay readable, and bands of
+  // one kind (a volume's filters) side by side where they fit, so that the input and the
+  // output it explains are on one 1280×800 screen; else, on a phone, the input beside
+  // the output (the filter below them), so a finger scrubbing the output sees the window
+  // move; else each grid wraps on its own.
   layout() {
     if (!this.views) return;
     const width = this.root.clientWidth || 700;
+    this.width = this.root.clientWidth;
     const max = this.data.present ? 76 : 56;
     // Width of a line of grids, in cells: their columns and a gap of 0.7 cell between.
     const span = (gs) => gs.reduce((a, g) => a + g.values[0].length, 0) + 0.7 * gs.length;
-    const bands = new Map();
-    for (const g of this.grids) bands.set(g.row, [...(bands.get(g.row) || []), g]);
+    const rows = new Map();
+    for (const g of this.grids) rows.set(g.row, [...(rows.get(g.row) || []), g]);
     const size = (gs) => Math.min(max, Math.floor(width / span(gs)));
-    let cell = Math.min(...[...bands.values()].map(size));
+    let lines = [...rows.values()];
+    let cell = Math.min(...lines.map(size));
     const narrow = cell < 30;
     if (narrow) {
-      const pairs = [...bands.values()].map((gs) => {
+      const pairs = lines.map((gs) => {
         const first = (role) => gs.filter((g) => g.role === role).slice(0, 1);
         const pair = [...first("input"), ...first("output")];
         return Math.min(...(pair.length ? [size(pair)] : []), ...gs.map((g) => size([g])));
       });
       cell = Math.min(...pairs);
       if (cell < 26) cell = Math.min(...this.grids.map((g) => size([g])));
+    } else {
+      const merged = [];
+      for (const gs of lines) {
+        const last = merged[merged.length - 1];
+        const fits = last && kindOf(last) === kindOf(gs) && size([...last, ...gs]) >= MERGE_MIN;
+        if (fits) merged[merged.length - 1] = [...last, ...gs];
+        else merged.push(gs);
+      }
+      lines = merged;
+      cell = Math.min(...lines.map(size));
     }
     cell = Math.max(cell, 6);
+    this.arrange(lines);
     this.root.classList.toggle("lg-narrow", narrow);
     this.root.style.setProperty("--cell", `${cell}px`);
     // Each grid sizes its own text to its longest number (over every frame, so the text
@@ -456,6 +479,35 @@ class GridView {
       v.grid.style.setProperty("--cell-font", `${Math.max(font, 7).toFixed(1)}px`);
     });
     this.root.classList.toggle("lg-tiny", cell < 16);
+    // A caption wraps to its grid's width (it never widens a panel): grids on one line
+    // start at one height, under the tallest caption.
+    for (const band of this.bands) {
+      const captions = [...band.querySelectorAll("figcaption")];
+      for (const c of captions) c.style.minHeight = "";
+      const tallest = Math.max(...captions.map((c) => c.getBoundingClientRect().height));
+      for (const c of captions) c.style.minHeight = `${tallest}px`;
+    }
+  }
+
+  // Put the panels in bands, one per line of grids; on a phone bands go inputs, outputs,
+  // then filters (CSS order): a finger on an output cell sees the window it lights on the
+  // input just above. Panels move only when the lines change (a move loses focus).
+  arrange(lines) {
+    const key = lines.map((gs) => gs.map((g) => g.index).join(",")).join("|");
+    if (key === this.arranged) return;
+    this.arranged = key;
+    lines.forEach((gs, k) => {
+      let band = this.bands[k];
+      if (!band) {
+        band = document.createElement("div");
+        band.className = "lg-band";
+        this.bands.push(band);
+      }
+      this.panels.appendChild(band);
+      band.dataset.kind = kindOf(gs);
+      for (const g of gs) band.appendChild(this.views[g.index].panel);
+    });
+    for (const band of this.bands.splice(lines.length)) band.remove();
   }
 
   paint() {
@@ -490,8 +542,9 @@ class GridView {
     // The line explains what is lit: the cell under the pointer, else the pinned cell (so
     // a tapped cell's arithmetic stays on a phone); empty when nothing is lit.
     this.line.textContent = lit.line;
+    // One position line: the one stepped to or pointed at, else the pinned one.
     if (this.status && !this.data.frames) {
-      this.status.textContent = this.preview ? this.position(target) : "";
+      this.status.textContent = this.position(target, !this.preview);
     }
   }
 
@@ -503,14 +556,15 @@ class GridView {
     return { grid: grid.index, i: pin[1], j: pin[2] };
   }
 
-  position(target) {
+  position(target, pinned = false) {
     const grid = target && this.grids[target.grid];
     if (!grid || grid.role !== "output") return "";
     const cols = grid.values[0].length;
     const count = grid.values.length * cols;
     const w = this.window(target.i, target.j);
     return (
-      `Position ${target.i * cols + target.j + 1} of ${count}: output cell (${target.i}, ` +
+      `Position ${target.i * cols + target.j + 1} of ${count}${pinned ? " (pinned)" : ""}: ` +
+      `output cell (${target.i}, ` +
       `${target.j}) reads the window whose top-left corner is at row ${w.top}, column ${w.left}.`
     );
   }

@@ -154,6 +154,8 @@ def linked_grid(
     hint: str = "",
     frames: Frames | None = None,
     on_frame: Callable[[int], None] | None = None,
+    subtotals: Mapping[int, np.ndarray] | None = None,
+    channels: Sequence[str] = (),
 ) -> None:
     """Mount the linked grid.
 
@@ -172,6 +174,11 @@ def linked_grid(
     depthwise : output channel m reads input channel m only (pooling)
     frames : a run to step and play through in the browser (adds the player)
     on_frame : called with a frame's index when the student settles on it
+    subtotals : for each group, every output cell's sum per input channel,
+        ``(n_H', n_W', n_c)`` (computed by cnn_core): the products line is written one
+        channel at a time, each with its subtotal, then the subtotals added up, as CNN
+        Explainer does. The terms must be in channel order (``conv_terms``).
+    channels : how the line names the channels (``"R"``, ``"G"``, ``"B"``)
     """
     if formula not in FORMULAS:
         raise ValueError(f"formula must be one of {FORMULAS}, got {formula!r}")
@@ -194,6 +201,11 @@ def linked_grid(
     }
     if frames is not None:
         data["player"] = True
+    if subtotals:
+        if formula != "products" or len(channels) != np.shape(next(iter(subtotals.values())))[-1]:
+            raise ValueError("subtotals need the products formula and a name per channel")
+        data["subtotals"] = {str(m): np.asarray(t).tolist() for m, t in subtotals.items()}
+        data["channels"] = list(channels)
     outputs = {g.group: np.shape(g.values) for g in grids if g.role == "output"}
 
     def committed() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from cnn_core import VERTICAL_EDGE, conv2d, explain_cell, explain_pool
 from cnn_core.examples import LECTURE_6X6
-from ui.colors import SIGNED_LUT, cell_colors
+from ui.colors import INK, SIGNED_LUT, cell_colors, contrast, hex_rgb, luminance
 from ui.formulas import factor, number, products_formula
 from ui.grid_views import conv_terms, pool_terms
 from ui.linked_grid import Grid, linked_grid
@@ -126,3 +126,36 @@ def test_the_browser_brackets_negative_factors_as_python_does():
     )
     assert json.loads(result.stdout) == [factor(v) for v in values]
     assert json.loads(result.stdout) == ["(−1)", "2", "0", "(−0.5)", "(−109.8k)"]
+
+
+@pytest.mark.parametrize("scale", ["red", "green", "blue", "gray", "count", "signed"])
+def test_every_cell_colour_keeps_its_number_at_aa_contrast(scale):
+    """The text colour the browser picks (grid_format.js's ink) reads at 4.5:1 or more."""
+    z = np.linspace(0, 255, 1024).reshape(32, 32) - (127.5 if scale == "signed" else 0)
+    colors = sorted({c for row in cell_colors(z, scale) for c in row})
+    assert len(colors) > 100
+    node = shutil.which("node")
+    assert node, "node is needed to check the browser's text colour"
+    script = (
+        f"import {{ ink }} from {json.dumps((UI / 'grid_format.js').as_uri())};"
+        f"console.log(JSON.stringify({json.dumps(colors)}.map(ink)));"
+    )
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script], capture_output=True, text=True, check=True
+    )
+    for c, text in zip(colors, json.loads(result.stdout), strict=True):
+        assert text in INK
+        assert float(contrast(hex_rgb(c), hex_rgb(text))) >= 4.5, (scale, c, text)
+
+
+def test_channel_colours_are_in_their_own_hue_light_for_zero():
+    for k, name in enumerate(("red", "green", "blue")):
+        low, high = (hex_rgb(c) for c in cell_colors(np.array([[0, 255]]), name)[0])
+        assert luminance(low) > 0.85 > 0.2 > luminance(high)
+        assert int(np.argmax(high)) == k and high[k] > high.min() + 40, (name, high)
+
+
+def test_linked_grid_refuses_subtotals_without_a_name_per_channel():
+    g = Grid(np.zeros((2, 2)), "Output", role="output")
+    with pytest.raises(ValueError, match="a name per channel"):
+        linked_grid("k", [g], f=1, terms={}, subtotals={0: np.zeros((2, 2, 3))}, channels="RG")

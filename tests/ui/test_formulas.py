@@ -86,3 +86,25 @@ def test_big_counts_in_words():
 def test_grid_text_lists_small_grids_and_summarises_large_ones():
     assert grid_text("Output", np.array([[-5, 1], [0, 2]])) == "Output: −5 1 / 0 2"
     assert grid_text("Map", np.arange(100).reshape(10, 10)) == ("Map, 10×10, values from 0 to 99")
+
+
+def test_products_formula_with_channels_gives_each_channels_subtotal_then_their_sum():
+    w = np.repeat(VERTICAL_EDGE[:, :, None], 3, axis=2)
+    cell = explain_cell(LECTURE_RGB, w, 0, 0)
+    # Each channel's sum, from a plain loop over the window.
+    subtotals = [
+        sum(LECTURE_RGB[r, c, k] * VERTICAL_EDGE[r, c] for r in range(3) for c in range(3))
+        for k in range(3)
+    ]
+    lines = products_formula(cell, ("R", "G", "B"), subtotals).split("\n")
+    assert lines[0] == "R: 3×1 + 1×1 + 2×1 + 0×0 + 5×0 + 7×0 + 1×(−1) + 8×(−1) + 2×(−1) = −5"
+    assert [line[:3] for line in lines[:3]] == ["R: ", "G: ", "B: "]
+    assert all(line.count("×") == 9 for line in lines[:3])
+    assert sum(subtotals) == cell.total
+    assert lines[3] == "total: (−5) + (−7) + (−3) = −15"
+
+
+def test_products_formula_refuses_channels_without_their_subtotals():
+    w = np.repeat(VERTICAL_EDGE[:, :, None], 3, axis=2)
+    with pytest.raises(ValueError, match="3 names and subtotals"):
+        products_formula(explain_cell(LECTURE_RGB, w, 0, 0), ("R", "G"), [1, 2])
