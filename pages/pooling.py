@@ -29,9 +29,10 @@ KEY = "pool"
 MODES = {"max": "Max pooling", "average": "Average pooling"}
 INPUTS = ["Lecture 4×4", "Lecture 4×4 (average)", "Random 6×6", "Random 8×8"]
 LECTURE_INPUTS = {"max": INPUTS[0], "average": INPUTS[1]}
+# Short enough to show whole in the select box at 1280 wide (its column is ~250 px).
 INPUT_NAMES = {
-    INPUTS[0]: "The lecture's max-pooling 4×4",
-    INPUTS[1]: "The lecture's average-pooling 4×4",
+    INPUTS[0]: "Lecture 4×4 (max)",
+    INPUTS[1]: "Lecture 4×4 (average)",
 }
 LECTURE_X = {INPUTS[0]: POOL_MAX_4X4, INPUTS[1]: POOL_AVERAGE_4X4}
 # The one cell where the lecture's two 4×4 inputs differ.
@@ -97,7 +98,7 @@ examples(
 @st.fragment
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
-    c = st.columns(4)
+    c = st.columns([1, 1, 1, 1.35])
     mode = c[0].radio(
         "Mode",
         list(MODES),

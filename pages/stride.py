@@ -117,7 +117,8 @@ def lesson() -> None:
         [
             Grid(
                 padded,
-                f"Padded input {padded.shape[0]}×{padded.shape[1]}",
+                # "Padded" only when there is padding to show.
+                f"Padded input {padded.shape[0]}×{padded.shape[1]}" if p else f"Input {n}×{n}",
                 scale="gray",
                 pad=p,
                 marks=tuple((i * s, j * s) for i in range(n_out) for j in range(n_out)),
@@ -132,12 +133,10 @@ def lesson() -> None:
         pin=(0, r, q),
         on_pin=pin_step,
         player=True,
+        # The player's line names the position: the pinned one ("Position 1 of 9
+        # (pinned)"), or the one stepped to or pointed at; one line, never both.
         hint="Play or step the window through its positions, or point at the output. "
         "Point at an input pixel to see which windows read it. Click to pin a position.",
-    )
-    st.markdown(
-        f"**Position {step + 1} of {count}** (pinned): output cell ({r}, {q}) reads the window "
-        f"whose top-left corner is at row {r * s}, column {q * s} of the padded input."
     )
     st.caption(
         "Blue dots: where each window starts. Amber: the current window and its output cell."

@@ -1,5 +1,7 @@
 """Convolution over volumes: an f×f×n_c filter on an n×n×n_c input; n_f filters stack."""
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
@@ -18,11 +20,13 @@ from ui.display import formula
 from ui.formulas import output_size_formula, products_formula
 from ui.grid_views import conv_terms, volume_grids
 from ui.input_picker import photo_crop
-from ui.linked_grid import linked_grid, pin_to, pinned_cell
+from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
+from ui.photos import crop_place
 
 KEY = "volumes"
+CHANNEL_LETTERS = ("R", "G", "B")
 INPUTS = ["Lecture RGB 6×6×3", "Random integers 6×6×3", "Crop of a photo (cat)"]
 # The link keeps the values above; the page says where the first one comes from.
 INPUT_NAMES = {INPUTS[0]: "Made from the lecture's 6×6 (6×6×3)"}
@@ -85,6 +89,24 @@ def chosen_filters(kind: str, n_c: int) -> np.ndarray:
     return random_integers(seed + 1, (3, 3, n_c, 2), low=-2, high=3)
 
 
+def tinted(grids: list[Grid]) -> list[Grid]:
+    """The input's channels in their own hue: red, green and blue, light for 0."""
+    return [replace(g, scale=CHANNEL_NAMES[g.channel]) if g.role == "input" else g for g in grids]
+
+
+def channel_sums(x: np.ndarray, w: np.ndarray) -> dict[int, np.ndarray]:
+    """For each filter m, every output cell's sum per channel: ``(n_H', n_W', n_c)``.
+
+    Channel c's part is the 2-D convolution of input channel c with filter slice c; the
+    parts add up to the output (the volume's convolution is their sum).
+    """
+    n_c, n_f = w.shape[2], w.shape[3]
+    return {
+        m: np.stack([conv2d(x[..., c], w[..., c, m]) for c in range(n_c)], axis=-1)
+        for m in range(n_f)
+    }
+
+
 LINK = [
     Param("input", INPUTS[0], one_of(INPUTS)),
     Param("seed", 0, whole(0, 9999)),
@@ -131,6 +153,13 @@ def lesson() -> None:
             key=f"{KEY}_filters",
             help="The 3×3×3 filters: each has one 3×3 slice per input channel.",
         )
+        if st.session_state.get(f"{KEY}_input") == INPUTS[2]:
+            # Beside the crop's sliders: where in the photo the 6×6×3 comes from.
+            crop_place(
+                "cat.jpg",
+                st.session_state[f"{KEY}_crop_top"],
+                st.session_state[f"{KEY}_crop_left"],
+            )
     w = chosen_filters(FILTER_BANKS[bank_label], x.shape[2])
     out = conv2d(x, w)
     n_H, n_W, n_f = out.shape
@@ -148,7 +177,9 @@ def lesson() -> None:
     k = min(int(st.session_state.get(f"{KEY}_k", 0)), n_f - 1)
     st.session_state[f"{KEY}_k"] = k
     save_link(KEY, LINK)
-    grids = volume_grids(x, w, out, CHANNEL_NAMES)
+    grids = tinted(volume_grids(x, w, out, CHANNEL_NAMES))
+    sums = channel_sums(x, w)
+    letters = CHANNEL_LETTERS[:n_c]
     linked_grid(
         f"{KEY}_grid",
         grids,
@@ -156,15 +187,21 @@ def lesson() -> None:
         terms={m: conv_terms(x, w[..., m]) for m in range(n_f)},
         pin=(k, i, j),
         on_pin=pin_to(KEY, group_key="k"),
+        subtotals=sums,
+        channels=letters,
         hint="Point at an output cell: its window lights up on all three channels, and its "
-        f"{f * f * n_c} products appear here. Click to pin a cell.",
+        f"{f * f * n_c} products appear here, channel by channel. Click to pin a cell.",
     )
     cell = explain_cell(x, w[..., k], i, j)
     formula(
-        products_formula(cell),
+        products_formula(cell, letters, sums[k][i, j]).replace("\n", "<br>"),
         label=f"Output ({i}, {j}, channel {k}), all {cell.products.size} products:",
     )
-    st.caption("The products are written channel by channel: red, then green, then blue.")
+    st.caption(
+        "The products are written channel by channel: R (red), G (green), B (blue), each "
+        "with its own sum; the output number adds the three. "
+        "(No bias here: the next lesson adds one.)"
+    )
 
 
 lesson()

@@ -352,7 +352,7 @@ def test_padding_click_commits_the_cell_to_the_formula_and_the_link(page, app_ur
 
 # ----- stride -----
 
-STRIDE_IN, STRIDE_OUT = "Padded input 7×7", "Output 3×3"
+STRIDE_IN, STRIDE_OUT = "Input 7×7", "Output 3×3"  # p = 0: nothing padded
 
 
 def test_stride_hover_lights_windows_two_cells_apart(page, app_url):
@@ -374,8 +374,8 @@ def test_stride_step_and_play_walk_the_window_in_the_browser(page, app_url):
     open_page(page, f"{app_url}/stride")
     n_out = output_size(7, 3, 0, 2)
     status = page.locator(".lg-status")
-    # At rest the status is empty: Python's line below names the pinned position.
-    assert status.inner_text() == ""
+    # At rest the player's line names the pinned position (the only position line).
+    assert status.inner_text().startswith(f"Position 1 of {n_out * n_out} (pinned): ")
     assert page.get_by_text(f"Position 1 of {n_out * n_out} (pinned)").count() == 1
     page.get_by_role("button", name="Step forward", exact=True).click()
     assert status.inner_text() == (
@@ -402,8 +402,7 @@ def test_stride_step_and_play_walk_the_window_in_the_browser(page, app_url):
     stopped = status.inner_text()
     page.wait_for_timeout(1_600)
     assert status.inner_text() == stopped
-    # Playing never asked Python: the pinned position below is still the first.
-    assert page.get_by_text(f"Position 1 of {n_out * n_out} (pinned)").count() == 1
+    # Playing never asked Python: the link still pins the first position.
     assert query(page)["step"] == "0"
 
 
@@ -431,10 +430,11 @@ def test_volumes_hover_on_channel_1_lights_all_input_channels_and_filter_1(page,
     explained = explain_cell(LECTURE_RGB, VOLUME_FILTERS[..., 1], i, j)
     text = line(page)
     assert text.count("×") == 27
-    assert (
-        text
-        == f"Output channel 1, cell ({i}, {j}) = {products(explained)} = {num(explained.total)}"
-    )
+    # Channel by channel, each with its subtotal (tests/e2e/test_views_fit.py adds them up).
+    head, *rest = text.split("\n")
+    assert head == f"Output channel 1, cell ({i}, {j}) ="
+    assert " + ".join(r.split(": ")[1].split(" = ")[0] for r in rest[:3]) == products(explained)
+    assert rest[3].endswith(f" = {num(explained.total)}")
     assert explained.total == conv2d(LECTURE_RGB, VOLUME_FILTERS)[i, j, 1]
 
 
@@ -442,7 +442,9 @@ def test_volumes_click_commits_the_channel_and_cell(page, app_url):
     open_page(page, f"{app_url}/volumes")
     cell(page, "Output channel 1", 3, 0).click()
     explained = explain_cell(LECTURE_RGB, VOLUME_FILTERS[..., 1], 3, 0)
-    wait_formula(page, f"{products(explained)} = {num(explained.total)}")
+    subtotals = explained.products.sum(axis=(0, 1))
+    added = " + ".join(fac(v) for v in subtotals)
+    wait_formula(page, f"total: {added} = {num(explained.total)}")
     wait_query(page, i=3, j=0, k=1)
     wait_for_run(page)
     expect_lit(page, {"Output channel 1": {(3, 0)}, "Output channel 0": set()})

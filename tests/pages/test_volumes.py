@@ -66,3 +66,44 @@ def test_photo_crop_and_random_inputs_work():
     assert crop.shape == (6, 6) and crop.max() <= 255
     at.selectbox(key="volumes_input").set_value("Random integers 6×6×3").run()
     assert not at.exception and not at.error
+
+
+def test_each_cells_channel_subtotals_are_sent_and_add_up_to_the_cell():
+    at = open_page(PAGE, volumes_i=2, volumes_j=1, volumes_k=1)
+    data = linked(at, "volumes_grid")
+    assert data["channels"] == ["R", "G", "B"]
+    h3 = np.repeat(HORIZONTAL_EDGE[:, :, None], 3, axis=2)
+    out = conv2d(LECTURE_RGB, h3)
+    for m, kernel in ((0, VERTICAL_EDGE), (1, HORIZONTAL_EDGE)):
+        sums = np.asarray(data["subtotals"][str(m)])
+        assert sums.shape == (4, 4, 3)
+        for i in range(4):
+            for j in range(4):
+                for c in range(3):  # a plain loop over channel c's window
+                    window = LECTURE_RGB[i : i + 3, j : j + 3, c]
+                    assert sums[i, j, c] == (window * kernel).sum()
+    np.testing.assert_array_equal(np.asarray(data["subtotals"]["1"]).sum(axis=2), out)
+    lines = formulas(at)[1].split("<br>")
+    assert [line[:3] for line in lines] == ["R: ", "G: ", "B: ", "tot"]
+    r, g, b = (int((LECTURE_RGB[2:5, 1:4, c] * HORIZONTAL_EDGE).sum()) for c in range(3))
+    want = " + ".join(f"({v})" if v < 0 else str(v) for v in (r, g, b)).replace("-", "−")
+    assert lines[3] == f"total: {want} = {out[2, 1]}".replace("-", "−")
+
+
+def test_the_input_channels_are_tinted_red_green_and_blue():
+    grids = {g["label"]: g for g in linked(open_page(PAGE), "volumes_grid")["grids"]}
+    for k, name in enumerate(("red", "green", "blue")):
+        colors = np.asarray(grids[f"Input, {name}"]["colors"])
+        at_max = colors.ravel()[np.argmax(LECTURE_RGB[..., k])]
+        rgb = [int(at_max[p : p + 2], 16) for p in (1, 3, 5)]
+        assert int(np.argmax(rgb)) == k, (name, at_max)
+    assert grids["Filter 0, red"]["colors"] == grids["Filter 0, green"]["colors"]  # signed
+
+
+def test_a_photo_crop_shows_its_square_on_the_photo():
+    at = open_page(PAGE, volumes_input="Crop of a photo (cat)", volumes_crop_top=10)
+    [figure] = [m.value for m in at.markdown if "Where the crop comes from" in m.value]
+    # Every 4th pixel of the 451×300 cat: rows 40–63, columns 200–223.
+    assert f"left: {100 * 200 / 451:.3f}%" in figure and f"top: {100 * 40 / 300:.3f}%" in figure
+    assert "rows 40–63, columns 200–223" in figure and 'alt="The cat photo' in figure
+    assert linked_grids(at, "volumes_grid")["Input, red"].shape == (6, 6)
