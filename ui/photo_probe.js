@@ -48,13 +48,18 @@ class Probe {
       return [g, g, g];
     });
     this.outputView = this.picture(pictures, header.titles[1], oH, oW, (k) => this.color(output[k]));
+    // The numbers sit beside the pictures where there is room (a laptop), so that the
+    // table under the pointer is on screen with the photo; below them on a phone.
+    const numbers = document.createElement("div");
+    numbers.className = "pp-numbers";
+    this.root.appendChild(numbers);
     this.probe = document.createElement("div");
     this.probe.className = "pp-probe";
-    this.root.appendChild(this.probe);
+    numbers.appendChild(this.probe);
     this.line = document.createElement("div");
     this.line.className = "pp-line";
     this.line.setAttribute("aria-live", "polite");
-    this.root.appendChild(this.line);
+    numbers.appendChild(this.line);
     this.point(Math.floor(oH / 2), Math.floor(oW / 2));
   }
 

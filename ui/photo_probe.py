@@ -99,19 +99,39 @@ VIEWS = {
 }
 
 
+def working_size_note(picked: PickedInput, size: int) -> str:
+    """Why a photo is computed at the size it is: a whole-number shrink, never enlarged."""
+    n_H, n_W = picked.original_shape
+    h, w = picked.image.shape
+    k = picked.factor
+    at = f"{picked.label}: computed at {w}×{h} pixels"
+    if k > 1:
+        return (
+            f"{at}, 1/{k} of its {n_W}×{n_H}: a photo is shrunk by a whole number until its "
+            f"longer side is at most {size}, each pixel standing for a {k}×{k} block, so "
+            "nothing is invented between pixels."
+        )
+    if max(n_H, n_W) < size:
+        return f"{at}, its own size: a photo is never enlarged."
+    return f"{at}."
+
+
 def photo_edges(key: str, picked: PickedInput, filt: PickedFilter) -> None:
     """The edge lesson on a photo: its working size and view, the photo and its map under
     the probe, then its vertical and horizontal edges side by side. Keys ``{key}_…``."""
+    gray = picked.image
     left, right = st.columns(2)
     with left:
-        st.select_slider(
-            "Working size (longest side, px)",
+        size = st.select_slider(
+            "Working size (longest side at most, px)",
             WORKING_SIZES,
             value=512,
             key=f"{key}_size",
-            help="The photo is shrunk to this many pixels on its longer side before the "
-            "filter slides over it: larger is sharper and slower.",
+            help="The photo is shrunk by a whole number until its longer side is at most "
+            "this many pixels, before the filter slides over it: larger is sharper and slower.",
         )
+        # Said beside the slider: 512 can compute a photo at 500 (1000 shrunk by 2).
+        st.caption(working_size_note(picked, size))
     with right:
         view = VIEWS[
             st.radio(
@@ -123,10 +143,6 @@ def photo_edges(key: str, picked: PickedInput, filt: PickedFilter) -> None:
                 "ReLU: max(0, z), the sums a network keeps after its ReLU.",
             )
         ]
-    gray = picked.image
-    n_H, n_W = picked.original_shape
-    shrink = f", 1/{picked.factor} of its {n_W}×{n_H}" if picked.factor > 1 else ""
-    st.caption(f"{picked.label}: computed at {gray.shape[1]}×{gray.shape[0]} pixels{shrink}.")
     if view == "relu":
         st.caption(
             "ReLU(z) = max(0, z): a negative sum becomes 0, a positive one stays. A network "

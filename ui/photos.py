@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+
 import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
@@ -11,7 +14,7 @@ from cnn_core import VERTICAL_EDGE, conv2d, pool2d, relu
 from ui.colors import SIGNED_LUT
 from ui.display import chart
 from ui.formulas import grid_text
-from ui.input_picker import bundled_gray
+from ui.input_picker import ASSETS, bundled_gray, bundled_photo
 
 
 def to_display(img: np.ndarray, scale: str) -> np.ndarray:
@@ -97,3 +100,52 @@ def conv_relu_pool(key: str, f: int, s: int, mode: str, *, title: str) -> None:
                     key=f"{key}_{name}_photo",
                 )
                 st.caption(f"{img.shape[0]}×{img.shape[1]}")
+
+
+def picture(data: str, alt: str, caption: str, *, kind: str = "png", overlay: str = "") -> None:
+    """An image with its text alternative (st.image writes no alt attribute).
+
+    ``data`` is the image's base64; ``overlay`` HTML drawn over it (positioned in %).
+    """
+    st.markdown(
+        f'<figure class="convlab-figure"><div style="position: relative; line-height: 0">'
+        f'<img src="data:image/{kind};base64,{data}" alt="{alt}">{overlay}</div>'
+        f"<figcaption>{caption}</figcaption></figure>",
+        unsafe_allow_html=True,
+    )
+
+
+@functools.cache
+def _file_data(file: str) -> str:
+    return base64.b64encode((ASSETS / file).read_bytes()).decode()
+
+
+def crop_place(file: str, top: int, left: int, *, side: int = 6, step: int = 4) -> None:
+    """Where ``input_picker.photo_crop(file, top, left)`` comes from: the photo, the crop
+    outlined in amber. The crop takes every ``step``-th pixel, so it covers side·step
+    pixels of the photo each way (24×24 for 6×6 at step 4)."""
+    n_H, n_W = bundled_photo(file).shape[:2]
+    box = {
+        "left": 100 * left * step / n_W,
+        "top": 100 * top * step / n_H,
+        "width": 100 * side * step / n_W,
+        "height": 100 * side * step / n_H,
+    }
+    style = "; ".join(f"{k}: {v:.3f}%" for k, v in box.items())
+    overlay = (
+        f'<div style="position: absolute; {style}; box-sizing: border-box; '
+        'border: 3px solid #FFB000; box-shadow: 0 0 0 2px #111111"></div>'
+    )
+    name = file.rsplit(".", 1)[0]
+    rows = f"{top * step}–{(top + side) * step - 1}"
+    cols = f"{left * step}–{(left + side) * step - 1}"
+    picture(
+        _file_data(file),
+        f"The {name} photo, {n_W}×{n_H} pixels, with an amber square around rows {rows} and "
+        f"columns {cols}: the part the 6×6 crop is taken from",
+        f"Where the crop comes from: the amber square on the {name} photo ({n_W}×{n_H}), "
+        f"rows {rows}, columns {cols}; every {step}th pixel of it makes the {side}×{side} "
+        "crop.",
+        kind="jpeg" if file.endswith(".jpg") else "png",
+        overlay=overlay,
+    )

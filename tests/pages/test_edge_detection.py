@@ -249,3 +249,22 @@ def test_the_largest_custom_weights_give_exact_sums():
         for i in range(4)
     ]  # Python integers: no overflow, the sums as the lecture defines them
     assert output(at).tolist() == exact
+
+
+def test_the_working_size_says_why_a_photo_is_computed_smaller_or_at_its_own_size():
+    at = open_page(PAGE, edge_input="Photo: coffee")  # 600×400, working size 512
+    assert (
+        "coffee: computed at 300×200 pixels, 1/2 of its 600×400: a photo is shrunk by a whole "
+        "number until its longer side is at most 512, each pixel standing for a 2×2 block"
+    ) in texts(at)
+    at.select_slider(key="edge_size").set_value(1024).run()
+    assert "coffee: computed at 600×400 pixels, its own size: a photo is never enlarged." in (
+        texts(at)
+    )
+    at.select_slider(key="edge_size").set_value(256).run()
+    # The size said is the size the probe was sent (a JPEG may shrink by 1/4 here, not 1/3).
+    probe = next(e for e in at.get("bidi_component") if e.proto.id.endswith("-edge_probe"))
+    _, image, _ = decode(probe.proto.bytes)
+    n_H, n_W = image.shape
+    assert max(n_H, n_W) <= 256
+    assert f"computed at {n_W}×{n_H} pixels, 1/{600 // n_W} of its 600×400" in texts(at)
