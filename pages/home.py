@@ -11,7 +11,8 @@ from cnn_core import SOBEL_HORIZONTAL, SOBEL_VERTICAL, conv2d, downscale, load_i
 from ui.input_picker import ASSETS, UPLOAD
 from ui.lessons import LESSONS, available_lessons
 from ui.links import save_link
-from ui.page import setup_page
+from ui.page import kept_in_links, setup_page
+from ui.photos import picture
 
 PHOTO = "brick.png"
 EDGE_PAGE = "pages/edge_detection.py"
@@ -35,16 +36,8 @@ def first_impression(name: str, side: int = 512) -> tuple[str, str]:
     return png_data(gray.astype(np.uint8)), png_data(strength.astype(np.uint8))
 
 
-def picture(data: str, alt: str, caption: str) -> None:
-    """An image with its text alternative (st.image writes no alt attribute)."""
-    st.markdown(
-        f'<figure class="convlab-figure"><img src="data:image/png;base64,{data}" alt="{alt}">'
-        f"<figcaption>{caption}</figcaption></figure>",
-        unsafe_allow_html=True,
-    )
-
-
 setup_page("home")
+kept = kept_in_links()  # presentation mode goes with every link on the page
 st.title("ConvLab")
 st.write(
     "ConvLab teaches how a convolutional neural network sees an image, in nine short "
@@ -74,13 +67,13 @@ if start.button(
     width="stretch",
     help=f"Lesson 1: {first.title}.",
 ):
-    st.switch_page(first.path)
+    st.switch_page(first.path, query_params=kept)
 with upload:
     st.page_link(
         EDGE_PAGE,
         label="Upload your own photo",
         icon=":material/upload:",
-        query_params={"input": UPLOAD},
+        query_params={"input": UPLOAD, **(kept or {})},
         help="Opens Edge detection with the uploader ready: see the edges in your own picture.",
     )
 
@@ -91,6 +84,7 @@ for lesson in available_lessons():
         lesson.path,
         label=f"{number}. {lesson.title}: {lesson.blurb} (about {lesson.minutes} min)",
         icon=lesson.icon,
+        query_params=kept,
     )
 missing = [x.title for x in LESSONS if not x.exists()]
 if missing:

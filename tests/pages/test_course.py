@@ -208,3 +208,44 @@ def test_a_decimal_answer_is_echoed_as_typed():
     check(at)
     [error] = [e.value for e in at.error]
     assert error.startswith(f"Not {want}01: ") and error.endswith(f"The answer is {plain(want)}.")
+
+
+def summary_rows(at) -> dict[str, list[str]]:
+    [table] = [m.value for m in at.markdown if m.value.startswith("| Lesson | Opened |")]
+    rows = [r.strip("| ").split(" | ") for r in table.splitlines()[2:]]
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_the_last_lesson_ends_the_course_with_every_lesson_and_its_score():
+    path = "pages/why_convolutions.py"
+    at = open_page(path, why_q=0)
+    boxes = answer_boxes(at)
+    q = asked(path, 0, boxes[0])
+    boxes[0].set_value(typed(boxes[0], solve_question(q)))  # one right
+    q = asked(path, 0, boxes[1])
+    boxes[1].set_value(typed(boxes[1], round(solve_question(q)) + 1))  # one wrong
+    check(at)
+    at.switch_page("pages/train_cnn.py").run()
+    assert not at.exception
+    assert any(h.value == "The end of the course: your summary" for h in at.header)
+    rows = summary_rows(at)
+    assert list(rows) == [f"{k}. {x.title}" for k, x in enumerate(LESSONS, 1)]
+    assert rows["1. Why convolutions"] == ["yes", "1 of 2 right"]
+    assert rows["9. Train a CNN"] == ["yes", "not checked"]
+    assert rows["2. Edge detection"] == ["not yet", "not checked"]
+    assert "You opened 2 of 9 lessons and got 1 of 2 questions right." in texts(at)
+    labels = [e.proto.label for e in at.get("page_link")]
+    assert "Go back to Why convolutions: 1 of 2 wrong" in labels
+    assert "Open Edge detection: " + LESSONS[1].blurb in labels
+    assert labels[-1].startswith("next →")  # the lesson still ends with its next link
+
+
+def test_only_the_last_lesson_shows_the_summary():
+    at = open_page("pages/pooling.py")
+    assert not any("summary" in h.value for h in at.header)
+
+
+def test_lesson_keys_are_the_pages_question_keys():
+    """The summary finds a lesson's score under its key: each page passes that key."""
+    for lesson in LESSONS:
+        assert f'KEY = "{lesson.key}"' in (ROOT / lesson.path).read_text()

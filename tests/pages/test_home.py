@@ -51,3 +51,20 @@ def test_a_link_with_input_upload_opens_edge_detection_with_the_uploader():
     assert not at.exception
     assert at.selectbox(key="edge_input").value == UPLOAD
     assert at.get("file_uploader")
+
+
+def test_in_presentation_mode_every_link_on_home_keeps_it():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    links = [e.proto for e in at.get("page_link") if e.proto.label[0].isdigit()]
+    assert len(links) == len(available_lessons())
+    assert all(p.query_string == "present=1" for p in links)
+    upload = next(e.proto for e in at.get("page_link") if e.proto.label == "Upload your own photo")
+    assert upload.query_string == "input=Upload+your+own+image&present=1"
+
+
+def test_without_presentation_mode_the_links_carry_nothing():
+    links = [e.proto for e in home().get("page_link") if e.proto.label[0].isdigit()]
+    assert links and all(p.query_string == "" for p in links)
