@@ -24,6 +24,10 @@ from ui.maps import show_maps
 POLL = 0.25
 """Seconds between looks at a run under way: the progress bar moves at most this often."""
 
+QUEUED_POLL = 1.0
+"""Seconds between looks at a queued run: a class waiting behind one worker costs the
+server and the browsers a quarter of the polls a running run does."""
+
 CURVES_EVERY = 1.0
 """The curves and the live filters are redrawn at most this often (seconds)."""
 
@@ -182,27 +186,29 @@ def follow(
     """Draw ``run`` while it is queued or running, without blocking the page.
 
     Each fragment tells the pool this session still watches (a closed tab stops polling,
-    and the pool stops a run nobody watches for a few seconds). When the run ends, the
+    and the pool stops a run whose sessions have all disconnected). A queued run is
+    polled once a second, a running one four times. When the run ends, the
     bar's fragment reruns the whole page, which then shows the outcome.
     """
 
-    @st.fragment(run_every=POLL)
+    queued = pool.watch(run, me).status == "queued"
+
+    @st.fragment(run_every=QUEUED_POLL if queued else POLL)
     def bar() -> None:
         view = pool.watch(run, me)
         draw_progress(view, epochs, pool.workers)
-        if not run_active(view):
-            st.rerun()
+        if not run_active(view) or queued != (view.status == "queued"):
+            st.rerun()  # ended, or started: the page draws it anew (and polls faster)
 
     @st.fragment(run_every=CURVES_EVERY)
     def live() -> None:
         view = pool.watch(run, me)
-        if view.status == "queued":
-            return
         filters = first_layer_filters(layers, pool.outcome(run))
         draw_live(key, list(view.history), filters, epochs)
 
     bar()
-    live()
+    if not queued:
+        live()
 
 
 def run_active(view: RunView) -> bool:
