@@ -140,6 +140,8 @@ def test_a_bad_upload_shows_a_message_and_the_app_keeps_running(page, app_url, t
 def test_play_steps_the_stride_window(page, app_url):
     page.goto(f"{app_url}/stride")
     wait_for_run(page)
+    # The player's own line names the pinned position, once the grid has mounted.
+    page.locator(".lg-status", has_text="Position 1 of 9 (pinned)").wait_for(timeout=10_000)
     assert page.get_by_text("Position 1 of 9 (pinned)").count() == 1
     page.get_by_role("button", name="Play", exact=True).click()
     page.locator(".lg-status", has_text="Position 3 of 9:").wait_for(timeout=10_000)
