@@ -45,7 +45,10 @@ def count_bars(
         ]
     )
     top = max((max(v) for v in series.values() if len(v)), default=1)
+    low = min((v for vs in series.values() for v in vs if v > 0), default=1)
     fig.update_yaxes(type="log", title=title)
+    if top >= 10 * low:  # a label at each power of ten only: no bare "2" and "5" between
+        fig.update_yaxes(dtick=1)
     if numbers:  # room above the tallest bar for its number
         fig.update_yaxes(range=[0, np.log10(max(top, 1)) + 1])
     fig.update_layout(
