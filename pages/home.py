@@ -45,7 +45,13 @@ st.write(
     "ends with questions that check you."
 )
 photo, edges = first_impression(PHOTO)
-left, right = st.columns(2)
+# Side by side on a phone too (Streamlit stacks columns below 640 px): stacked, the two
+# photos pushed Start the course a whole screen down.
+st.html(
+    "<style>.st-key-home_photos [data-testid='stHorizontalBlock'] {flex-wrap: nowrap;}"
+    ".st-key-home_photos [data-testid='stColumn'] {min-width: 0; flex: 1 1 0;}</style>"
+)
+left, right = st.container(key="home_photos").columns(2)
 with left:
     picture(
         photo,

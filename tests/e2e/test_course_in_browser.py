@@ -54,3 +54,20 @@ def test_a_checked_answer_is_announced(page, app_url):
     assert "⌋ + 1" in alert.first.inner_text()
     # The two boxes left blank are not counted.
     assert page.locator('[data-testid="stSidebar"]').get_by_text("0 of 1 right").count() == 1
+
+
+def test_on_a_phone_home_shows_both_photos_side_by_side_and_start_on_the_first_screen(
+    browser, app_url
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url)
+    wait_for_run(page)
+    photo = page.get_by_role("img", name="A brick wall in shades of gray").bounding_box()
+    edges = page.get_by_role("img", name="The same wall as white lines on black", exact=False)
+    edges = edges.bounding_box()
+    start = page.get_by_role("button", name="Start the course").bounding_box()
+    context.close()
+    assert abs(photo["y"] - edges["y"]) < 1 and photo["x"] + photo["width"] <= edges["x"]
+    assert edges["x"] + edges["width"] <= 390
+    assert start["y"] + start["height"] <= 844
