@@ -707,7 +707,8 @@ class GridView {
     this.commit([grid.group, target.i, target.j]);
   }
 
-  step(delta) {
+  // A player playing stops at its last position or frame; Play there starts over.
+  step(delta, starting = false) {
     if (this.data.frames) {
       const end = this.data.frames.count - 1;
       if (this.playing && this.frame >= end) {
@@ -725,6 +726,10 @@ class GridView {
     const cols = out.values[0].length;
     const count = out.values.length * cols;
     const at = grid === out ? current.i * cols + current.j : -1;
+    if (this.playing && !starting && at === count - 1) {
+      this.pause();
+      return;
+    }
     const next = (((at + delta) % count) + count) % count;
     this.setPreview({ grid: out.index, i: Math.floor(next / cols), j: next % cols });
   }
@@ -742,7 +747,7 @@ class GridView {
     // Python (commitSoon), and that rerun rebuilt the player 0.5 s into every run.
     clearTimeout(this.pending);
     this.playing = setInterval(() => this.step(+1), ms);
-    this.step(+1);
+    this.step(+1, true);
     this.playButton.textContent = "❚❚ Pause";
     this.playButton.setAttribute("aria-label", "Pause");
   }

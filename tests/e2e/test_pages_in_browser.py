@@ -149,6 +149,20 @@ def test_play_steps_the_stride_window(page, app_url):
     page.get_by_role("button", name="Play", exact=True).wait_for(timeout=2_000)
 
 
+def test_play_stops_at_the_stride_windows_last_position(page, app_url):
+    page.goto(f"{app_url}/stride")
+    wait_for_run(page)
+    page.locator(".lg-status", has_text="Position 1 of 9 (pinned)").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.locator(".lg-status", has_text="Position 9 of 9:").wait_for(timeout=15_000)
+    # It stops there (it used to start over for ever): Play is back, and stays on 9.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=3_000)
+    page.wait_for_timeout(1_500)
+    assert page.locator(".lg-status").first.inner_text().startswith("Position 9 of 9:")
+    page.get_by_role("button", name="Play", exact=True).click()  # from the end: over again
+    page.locator(".lg-status", has_text="Position 1 of 9:").wait_for(timeout=3_000)
+
+
 def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(browser):
     """The first visitor of a new server opens a shared /stride link (see docs/decisions.md)."""
     with streamlit_server() as url:
