@@ -33,6 +33,16 @@ sampled every 0.2 s for its summed RSS; CPU is split into the server process alo
 workers, and the browsers (with Playwright's driver and this script). Afterwards: is
 the same server process alive, does /_stcore/health answer ok. Targets: B's median with
 3 training ≤ 1.5× with the 3 pages idle; the tree < 1 GB; the server alive.
+
+``--hall 10:1 30:3`` runs the issue 20 scenario instead (a lecture hall): for each K:N,
+``deploy/hall N`` starts N replicas of the image behind HAProxy (bench/hall.py) and the
+classroom above (K students: cells, then a 12 MP upload) goes through the proxy.
+Reports the same figures, and per replica the students it took (their websockets, from
+HAProxy's log), its server's peak RSS, its container's peak memory (server, workers and
+page cache: the memory cgroup) and its server's CPU. The image and container command
+come from the environment as deploy/hall reads them (``CONVLAB_IMAGE``,
+``CONVLAB_ENGINE``; on machines like this one also ``CONTAINERS_CONF``:
+tests/deploy/container.py).
 """
 
 from __future__ import annotations
@@ -56,6 +66,7 @@ from playwright.async_api import async_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.browser import FORMULA, photo_12mp
+from bench.hall import hall, server_cpu
 from bench.server import CHROMIUM_FLAGS, DONE, app_process
 
 CELLS = [(3, 3), (0, 1), (2, 0), (1, 2), (3, 0)]
@@ -561,6 +572,76 @@ def report_trainers(rows: list[dict], alive: bool, healthy: bool, load0, workers
     print(f"\nSame server process alive afterwards: {alive}; /_stcore/health ok: {healthy}")
 
 
+def photos_12mp(tmp: str, count: int) -> list[Path]:
+    photos = []
+    for i in range(count):
+        path = Path(tmp) / f"photo{i}.jpg"
+        path.write_bytes(photo_12mp(i))
+        photos.append(path)
+    return photos
+
+
+def hall_scenario(setups: list[tuple[int, int]], moves: int) -> list[dict]:
+    """For each (K, N): the classroom of K students through ``deploy/hall N``."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        photos = photos_12mp(tmp, max(k for k, _ in setups))
+        for k, n in setups:
+            with hall(n, f"convlab-bench-hall-{os.getpid()}-{n}") as lecture_hall:
+                servers = [f"r{i}" for i in range(1, n + 1)]
+                idle = {r: lecture_hall.peak_mb(r) for r in servers}
+                cpu0 = {r: server_cpu(lecture_hall, r) for r in servers}
+                seen = len(lecture_hall.requests())
+                t0 = time.perf_counter()
+                out = asyncio.run(classroom(lecture_hall.url, k, photos, moves))
+                wall = time.perf_counter() - t0
+                streams = [
+                    q.server for q in lecture_hall.requests()[seen:] if q.path == "/_stcore/stream"
+                ]
+                replicas = {
+                    r: (
+                        streams.count(r),
+                        idle[r],
+                        lecture_hall.peak_mb(r),
+                        server_cpu(lecture_hall, r) - cpu0[r],
+                    )
+                    for r in servers
+                }
+            rows.append({"k": k, "n": n, "out": out, "wall": wall, "replicas": replicas})
+            for m in out["messages"][:3]:
+                print(f"  K={k}, {n} replica(s): {m}", file=sys.stderr)
+    return rows
+
+
+def report_hall(rows: list[dict]) -> None:
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"Load average (1, 5, 15 min) at the end, {os.cpu_count()} CPUs: {load}\n")
+    print(
+        "| students K | replicas | commit p50 ms | commit p95 ms | upload p50 s "
+        "| upload p95 s | errors | wall s |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        out = row["out"]
+        s = np.percentile(out["slider"], [50, 95]) if out["slider"] else [np.nan] * 2
+        u = np.percentile(out["upload"], [50, 95]) / 1e3 if out["upload"] else [np.nan] * 2
+        print(
+            f"| {row['k']} | {row['n']} | {s[0]:.0f} | {s[1]:.0f} | {u[0]:.1f} | {u[1]:.1f} "
+            f"| {out['errors']} | {row['wall']:.0f} |"
+        )
+    print(
+        "\n| K / replicas | replica | students | server RSS peak MB | container memory "
+        "idle → peak MB | server CPU s |"
+    )
+    print("|---|---|---:|---:|---:|---:|")
+    for row in rows:
+        for r, (students, (_, idle), (rss, peak), cpu) in row["replicas"].items():
+            print(
+                f"| {row['k']} / {row['n']} | {r} | {students} | {rss:.0f} "
+                f"| {idle:.0f} → {peak:.0f} | {cpu:.0f} |"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, nargs="+", default=[1, 10, 30])
@@ -591,7 +672,17 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, help="CONVLAB_TRAIN_WORKERS for the server (default: its own)"
     )
+    parser.add_argument(
+        "--hall",
+        nargs="+",
+        metavar="K:N",
+        help="only the issue 20 scenario: K students through deploy/hall N, for each K:N",
+    )
     args = parser.parse_args()
+    if args.hall:
+        setups = [tuple(int(v) for v in pair.split(":")) for pair in args.hall]
+        report_hall(hall_scenario(setups, args.moves))
+        return
     if args.workers:
         os.environ["CONVLAB_TRAIN_WORKERS"] = str(args.workers)
     if args.trainers:
@@ -626,11 +717,7 @@ def main() -> None:
     print()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        photos = []
-        for i in range(max(args.students)):
-            path = Path(tmp) / f"photo{i}.jpg"
-            path.write_bytes(photo_12mp(i))
-            photos.append(path)
+        photos = photos_12mp(tmp, max(args.students))
         for k in args.students:
             with app_process() as (url, proc):
                 peak = {"rss": 0.0}
