@@ -77,6 +77,8 @@ _PRESENTATION_CSS = """
     .stApp h1 {font-size: 3.1rem;} .stApp h2, .stApp h3 {font-size: 2.1rem;}
     [data-testid="stCaptionContainer"] {color: #1a1a1a !important; font-size: 1.05rem;}
     .convlab-formula {font-size: 1.9rem; border-left-width: 6px; background: #FFF3D6;}
+    [data-testid="stSidebarNavLink"] span {white-space: normal !important;
+        overflow: visible !important; text-overflow: clip !important;}
 """
 
 

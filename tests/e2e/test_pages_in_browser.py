@@ -258,5 +258,10 @@ def test_presentation_mode_enlarges_the_page(page, app_url):
         "parseFloat(getComputedStyle(document.querySelector('.convlab-formula')).fontSize)"
     )
     assert size >= 36  # 1.9rem at 21 px, against 1.35rem at 16 px without it
+    # At 21 px the sidebar's longest lesson name wraps instead of ending in "…".
+    link = page.locator('[data-testid="stSidebarNavLink"]', has_text="Convolution over")
+    assert link.locator("span").evaluate_all(
+        "els => els.every(e => e.scrollWidth <= e.clientWidth)"
+    )
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / "edge_detection_presentation_desktop.png", full_page=True)
