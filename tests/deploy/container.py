@@ -27,6 +27,7 @@ BASE = "docker.io/library/python:3.11-slim"
 SUITE = "bookworm"  # Debian 12: python3 is 3.11, as in the official python:3.11-slim
 CACHE = Path(os.environ.get("CONVLAB_BASE_CACHE", "/var/cache/convlab-base"))
 PACKAGES = ["podman", "runc", "debootstrap"]
+HALL_PACKAGES = [*PACKAGES, "haproxy"]  # deploy/hall puts Debian's HAProxy in front
 CONTAINERS_CONF = """\
 [containers]
 default_ulimits = []
@@ -237,6 +238,33 @@ def running(image: str, port: int) -> Iterator[str]:
         yield container
     finally:
         podman("rm", "-f", "-t", "5", container, check=False)
+
+
+def prepared() -> None:
+    """Raise NoContainersError, saying why, unless the base exists and containers run here."""
+    try:
+        ensure_base()
+        check_runs_containers()
+    except NoContainersError:
+        raise
+    except (RuntimeError, OSError, subprocess.SubprocessError) as err:
+        raise NoContainersError(
+            f"this machine cannot make the stand-in base or run a container: {err}"
+        ) from err
+
+
+def hall_env(image: str) -> dict[str, str]:
+    """What deploy/hall needs to run IMAGE with podman on these machines (runc, cgroupfs)."""
+    if shutil.which("haproxy") is None and not Path("/usr/sbin/haproxy").exists():
+        raise NoContainersError(
+            "haproxy is not installed, so deploy/hall cannot put a load balancer in front; "
+            f"`bash scripts/test` installs it (apt-get install {' '.join(HALL_PACKAGES)})"
+        )
+    return {
+        "CONTAINERS_CONF": str(_conf()),
+        "CONVLAB_ENGINE": "podman --runtime runc",
+        "CONVLAB_IMAGE": image,
+    }
 
 
 def logs(container: str) -> str:
