@@ -91,6 +91,10 @@ _CONTRAST_CSS = """
         overflow: visible !important; text-overflow: clip !important;}
     [data-testid="stCode"] pre, [data-testid="stCode"] code {white-space: pre-wrap !important;
         overflow-wrap: anywhere;}
+    [data-testid="stTable"] table {width: 100%; table-layout: fixed;}
+    [data-testid="stTable"] th, [data-testid="stTable"] td {white-space: normal !important;
+        overflow-wrap: anywhere;}
+    [data-testid="stTable"], [data-testid="stTable"] > div {overflow: visible !important;}
     .convlab-figure {margin: 0 0 .5rem 0; padding: 0;}
     .convlab-figure img {display: block; width: 100% !important; max-width: 100%;
         height: auto; margin: 0; border-radius: .4rem; object-fit: contain !important;}

@@ -93,6 +93,7 @@ def test_one_layers_z_and_relu_maps_are_linked_grids_opening_on_a_cell_relu_pass
     browser, app_url
 ):
     context, page = open_fresh(browser, f"{app_url}/one_layer")
+    page.get_by_role("grid", name="ReLU(z₁) 4×4", exact=True).wait_for(timeout=30_000)
     for label in ["Input, red", "z₀ 4×4", "ReLU(z₀) 4×4", "z₁ 4×4", "ReLU(z₁) 4×4"]:
         assert page.get_by_role("grid", name=label, exact=True).count() == 1, label
     z0 = page.get_by_role("grid", name="z₀ 4×4", exact=True)
