@@ -31,11 +31,6 @@ from tests.e2e.server import wait_for_run
 pytestmark = pytest.mark.e2e
 
 MINUS = "\u2212"
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "has_touch": True,
-    "is_mobile": True,
-}
 SCROLL = "window.scrollY + (document.querySelector('[data-testid=\"stMain\"]')?.scrollTop || 0)"
 
 
@@ -173,20 +168,6 @@ def open_page(page, url: str) -> None:
     page.goto(url)
     wait_for_run(page)
     page.locator('[role="grid"]').first.wait_for(timeout=20_000)
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(**PHONE)
-    yield context.new_page()
-    context.close()
 
 
 # ----- edge detection -----

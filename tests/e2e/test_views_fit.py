@@ -16,7 +16,7 @@ import pytest
 from cnn_core import HORIZONTAL_EDGE, conv2d
 from cnn_core.examples import LECTURE_RGB
 from tests.e2e.server import wait_for_run
-from tests.e2e.test_linked_grid import PHONE, cell, expect_lit, grid, line, num, open_page, window
+from tests.e2e.test_linked_grid import cell, expect_lit, grid, line, num, open_page, window
 from tests.ui.test_questions import solve_question
 from ui.lessons import LESSONS
 from ui.questions import questions
@@ -24,20 +24,6 @@ from ui.questions import questions
 pytestmark = pytest.mark.e2e
 
 W, H = 1280, 800
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": W, "height": H})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(**PHONE)
-    yield context.new_page()
-    context.close()
 
 
 def inside_viewport(locator) -> list[dict]:

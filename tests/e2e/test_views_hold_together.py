@@ -17,9 +17,9 @@ import pytest
 
 from cnn_core import VERTICAL_EDGE, conv2d, explain_cell
 from cnn_core.examples import LECTURE_6X6, lecture_image
+from tests.e2e.conftest import PHONE
 from tests.e2e.server import wait_for_run
 from tests.e2e.test_linked_grid import (
-    PHONE,
     SCROLL,
     cell,
     centre,
@@ -52,20 +52,6 @@ COUNT_RUNS = """() => {
     if (app.dataset.testScriptState === "running") window.__runs += 1;
   }).observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
 }"""
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(**PHONE)
-    yield context.new_page()
-    context.close()
 
 
 def count_runs(page) -> list[int]:
