@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -139,8 +140,11 @@ def still_latency(page, url: str, path: str, label: str, repeat: int) -> list[fl
     page.goto(f"{url}/{path}")
     wait_for_run(page)
     sliders = page.locator('[data-testid="stSlider"]').filter(has_text=label)
-    if sliders.count() == 0:
+    try:  # a heavy page's widgets may still be skeletons once the first run is done
+        sliders.first.wait_for(timeout=10_000)
+    except PlaywrightTimeout:
         return []
+    sliders.first.scroll_into_view_if_needed()
     slider = sliders.first.get_by_role("slider")
     page.evaluate(STILL)
     times = []
@@ -247,24 +251,31 @@ def main() -> None:
     parser.add_argument("--hovers", type=int, default=40)
     parser.add_argument("--uploads", type=int, default=3)
     parser.add_argument("--still", type=int, default=6, help="key presses per slider")
+    parser.add_argument(
+        "--still-only", action="store_true", help="measure only slider → page still"
+    )
+    parser.add_argument("--page", action="append", help="only these pages' sliders (repeatable)")
     args = parser.parse_args()
+    sliders = [(path, label) for path, label in SLIDERS if not args.page or path in args.page]
     with streamlit_server() as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
-        hovers = [(path, hover_latency(page, url, path, args.hovers)) for path in GRID_PAGES]
-        rows = [
-            ("cell click → settled page, edge_detection", commit_latency(page, url, args.repeat))
-        ]
-        for path, label in [("padding", "Image size n"), ("stride", "Stride s")]:
-            times = slider_latency(page, url, path, label, args.repeat)
-            rows.append((f"slider → settled page, {path} ({label})", times))
-        still = []
-        for path, label in SLIDERS:
+        hovers, rows, still = [], [], []
+        if not args.still_only:
+            hovers = [(path, hover_latency(page, url, path, args.hovers)) for path in GRID_PAGES]
+            commits = commit_latency(page, url, args.repeat)
+            rows.append(("cell click → settled page, edge_detection", commits))
+            for path, label in [("padding", "Image size n"), ("stride", "Stride s")]:
+                times = slider_latency(page, url, path, label, args.repeat)
+                rows.append((f"slider → settled page, {path} ({label})", times))
+        for path, label in sliders:
             times = still_latency(page, url, path, label, args.still)
-            if times:
-                still.append((f"slider → page still, {path} ({label})", times))
-        up, size = upload_latency(page, url, args.uploads)
-        rows.append((f"12 MP upload ({size / 2**20:.1f} MB JPEG) → edge maps", up))
+            if not times:
+                sys.exit(f"no slider {label!r} on {path}: SLIDERS is out of date")
+            still.append((f"slider → page still, {path} ({label})", times))
+        if not args.still_only:
+            up, size = upload_latency(page, url, args.uploads)
+            rows.append((f"12 MP upload ({size / 2**20:.1f} MB JPEG) → edge maps", up))
         browser.close()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"Load average (1, 5, 15 min) at the end, {os.cpu_count()} CPUs: {load}\n")

@@ -1,27 +1,17 @@
 """Home: what ConvLab teaches, a photo and its edges, and the way into the course."""
 
-import base64
-import io
-
 import numpy as np
 import streamlit as st
-from PIL import Image
 
 from cnn_core import SOBEL_HORIZONTAL, SOBEL_VERTICAL, conv2d, downscale, load_image, to_gray
 from ui.input_picker import ASSETS, UPLOAD
 from ui.lessons import LESSONS, available_lessons
 from ui.links import save_link
 from ui.page import kept_in_links, setup_page
-from ui.photos import picture
+from ui.photos import picture, png_data
 
 PHOTO = "brick.png"
 EDGE_PAGE = "pages/edge_detection.py"
-
-
-def png_data(pixels: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG", optimize=True)
-    return base64.b64encode(buffer.getvalue()).decode()
 
 
 @st.cache_data(max_entries=1, show_spinner=False)

@@ -94,101 +94,125 @@ examples(
     },
 )
 
-st.header("On a small input")
-c1, c2 = st.columns(2)
-b0 = c1.slider(
-    "Bias b₀ (vertical-edge filter)",
-    -20,
-    20,
-    BIASES[0],
-    key=f"{KEY}_b0",
-    help="One number added to every sum of the vertical-edge filter, before ReLU.",
-)
-b1 = c2.slider(
-    "Bias b₁ (horizontal-edge filter)",
-    -20,
-    20,
-    BIASES[1],
-    key=f"{KEY}_b1",
-    help="One number added to every sum of the horizontal-edge filter, before ReLU.",
-)
-z = conv2d(X, W, np.array([b0, b1]))
-a = relu(z)
-st.caption(
-    "Input: the 6×6×3 volume of the volumes page, made from the lecture's 6×6 (red the "
-    "6×6, green its transpose, blue upside down); filters: vertical and horizontal edges on "
-    "all three channels. ReLU(z) = max(0, z): 0 for z ≤ 0, z for z > 0."
-)
-
 
 def choose(group: int, i: int, j: int) -> None:
     st.session_state[f"{KEY}_k"], st.session_state[f"{KEY}_i"] = group, i
     st.session_state[f"{KEY}_j"] = j
 
 
-k = min(max(int(st.session_state.setdefault(f"{KEY}_k", 0)), 0), 2 * N_F - 1)
-i = min(max(int(st.session_state.setdefault(f"{KEY}_i", CELL[0])), 0), z.shape[0] - 1)
-j = min(max(int(st.session_state.setdefault(f"{KEY}_j", CELL[1])), 0), z.shape[1] - 1)
-m = k % N_F  # the filter: z and ReLU(z) of filter m are grids m and N_F + m
-# z and ReLU(z) of one filter share a colour range, so what ReLU zeroes is plain to see.
-ranges = [symmetric_range(z[..., n]) for n in range(N_F)]
-linked_grid(
-    f"{KEY}_grid",
-    layer_grids(X, z, a, CHANNEL_NAMES, ranges),
-    f=W.shape[0],
-    terms={n: biased_terms(X, W[..., n], (b0, b1)[n]) for n in range(N_F)},
-    pin=(k, i, j),
-    on_pin=choose,
-    hint="Point at a cell of z or ReLU(z) to light its 3×3×3 window in the input; the "
-    "line writes its 27 products and, last, the bias as 1 × b. Click or press Enter to "
-    "explain a cell below.",
-)
-formula(f"{'×'.join(map(str, X.shape))} → {'×'.join(map(str, a.shape))}", label="Shapes:")
-cell = explain_cell(X, W[..., m], i, j)
-b = (b0, b1)[m]
-z_ij, a_ij = z[i, j, m], a[i, j, m]
-formula(products_formula(cell), label=f"Cell ({i}, {j}) of filter {m}, Σ of its 27 products =")
-formula(
-    f"z = Σ products + b{'₀₁'[m]} = {number(cell.total)} + ({number(b)}) = {number(z_ij)}; "
-    f"a = ReLU(z) = max(0, {number(z_ij)}) = {number(a_ij)}",
-    label="Then the bias and ReLU:",
-)
-st.markdown(
-    f"z = {number(z_ij)} is positive, so ReLU lets it through: a = {number(a_ij)}."
-    if z_ij > 0
-    else f"z = {number(z_ij)} is not positive, so ReLU gives 0."
-)
+def link() -> None:
+    """The link, with the network built below (kept from the last full run)."""
+    save_link(KEY, LINK, **st.session_state.get(f"_{KEY}_built", {}))
 
-st.header("Parameters of a conv layer")
-c = st.columns(3)
-f = c[0].slider(
-    "Filter size f", 1, 11, 3, key=f"{KEY}_f", help="Each filter is f×f×n_c[l−1] weights."
-)
-n_c = c[1].slider(
-    "Input channels n_c[l−1]",
-    1,
-    64,
-    3,
-    key=f"{KEY}_nc",
-    help="Channels of the layer's input (3 for a colour image).",
-)
-n_f = c[2].slider(
-    "Filters n_c[l]",
-    1,
-    64,
-    10,
-    key=f"{KEY}_nf",
-    help="How many filters, so how many output channels.",
-)
-formula(
-    f"({f}·{f}·{n_c} + 1)·{n_f} = {conv_params(f, n_c, n_f):,}",
-    label="(f·f·n_c[l−1] + 1)·n_c[l] =",
-)
-st.caption(
-    "Weights f×f×n_c[l−1]×n_c[l], plus one bias per filter, whatever the image size. "
-    "The lecture's 10 filters of 3×3×3 and 6 filters of 5×5×3 are both a slider away."
-)
 
+@st.fragment
+def small_input() -> None:
+    """Biases and the chosen cell: a changed bias or cell reruns only this part."""
+    st.header("On a small input")
+    c1, c2 = st.columns(2)
+    b0 = c1.slider(
+        "Bias b₀ (vertical-edge filter)",
+        -20,
+        20,
+        BIASES[0],
+        key=f"{KEY}_b0",
+        help="One number added to every sum of the vertical-edge filter, before ReLU.",
+    )
+    b1 = c2.slider(
+        "Bias b₁ (horizontal-edge filter)",
+        -20,
+        20,
+        BIASES[1],
+        key=f"{KEY}_b1",
+        help="One number added to every sum of the horizontal-edge filter, before ReLU.",
+    )
+    z = conv2d(X, W, np.array([b0, b1]))
+    a = relu(z)
+    st.caption(
+        "Input: the 6×6×3 volume of the volumes page, made from the lecture's 6×6 (red the "
+        "6×6, green its transpose, blue upside down); filters: vertical and horizontal edges on "
+        "all three channels. ReLU(z) = max(0, z): 0 for z ≤ 0, z for z > 0."
+    )
+
+    k = min(max(int(st.session_state.setdefault(f"{KEY}_k", 0)), 0), 2 * N_F - 1)
+    i = min(max(int(st.session_state.setdefault(f"{KEY}_i", CELL[0])), 0), z.shape[0] - 1)
+    j = min(max(int(st.session_state.setdefault(f"{KEY}_j", CELL[1])), 0), z.shape[1] - 1)
+    m = k % N_F  # the filter: z and ReLU(z) of filter m are grids m and N_F + m
+    # z and ReLU(z) of one filter share a colour range, so what ReLU zeroes is plain to see.
+    ranges = [symmetric_range(z[..., n]) for n in range(N_F)]
+    linked_grid(
+        f"{KEY}_grid",
+        layer_grids(X, z, a, CHANNEL_NAMES, ranges),
+        f=W.shape[0],
+        terms={n: biased_terms(X, W[..., n], (b0, b1)[n]) for n in range(N_F)},
+        pin=(k, i, j),
+        on_pin=choose,
+        hint="Point at a cell of z or ReLU(z) to light its 3×3×3 window in the input; the "
+        "line writes its 27 products and, last, the bias as 1 × b. Click or press Enter to "
+        "explain a cell below.",
+    )
+    formula(f"{'×'.join(map(str, X.shape))} → {'×'.join(map(str, a.shape))}", label="Shapes:")
+    cell = explain_cell(X, W[..., m], i, j)
+    b = (b0, b1)[m]
+    z_ij, a_ij = z[i, j, m], a[i, j, m]
+    formula(products_formula(cell), label=f"Cell ({i}, {j}) of filter {m}, Σ of its 27 products =")
+    formula(
+        f"z = Σ products + b{'₀₁'[m]} = {number(cell.total)} + ({number(b)}) = {number(z_ij)}; "
+        f"a = ReLU(z) = max(0, {number(z_ij)}) = {number(a_ij)}",
+        label="Then the bias and ReLU:",
+    )
+    st.markdown(
+        f"z = {number(z_ij)} is positive, so ReLU lets it through: a = {number(a_ij)}."
+        if z_ij > 0
+        else f"z = {number(z_ij)} is not positive, so ReLU gives 0."
+    )
+    link()
+
+
+@st.fragment
+def parameters() -> None:
+    """The parameter count of one conv layer: its sliders rerun only this part."""
+    st.header("Parameters of a conv layer")
+    c = st.columns(3)
+    f = c[0].slider(
+        "Filter size f", 1, 11, 3, key=f"{KEY}_f", help="Each filter is f×f×n_c[l−1] weights."
+    )
+    n_c = c[1].slider(
+        "Input channels n_c[l−1]",
+        1,
+        64,
+        3,
+        key=f"{KEY}_nc",
+        help="Channels of the layer's input (3 for a colour image).",
+    )
+    n_f = c[2].slider(
+        "Filters n_c[l]",
+        1,
+        64,
+        10,
+        key=f"{KEY}_nf",
+        help="How many filters, so how many output channels.",
+    )
+    formula(
+        f"({f}·{f}·{n_c} + 1)·{n_f} = {conv_params(f, n_c, n_f):,}",
+        label="(f·f·n_c[l−1] + 1)·n_c[l] =",
+    )
+    st.caption(
+        "Weights f×f×n_c[l−1]×n_c[l], plus one bias per filter, whatever the image size. "
+        "The lecture's 10 filters of 3×3×3 and 6 filters of 5×5×3 are both a slider away."
+    )
+    link()
+
+
+@st.fragment
+def builder() -> None:
+    """The network builder: an edit reruns only this part."""
+    st.session_state[f"_{KEY}_built"] = network_builder(KEY, PRESETS)
+    link()
+
+
+small_input()
+parameters()
 st.header("Build a network")
 st.markdown(
     "Layer l has its own filter size f[l], padding p[l], stride s[l] and number of filters "
@@ -202,6 +226,5 @@ st.caption(
     "(likewise n_W[l]); weights f[l]×f[l]×n_c[l−1]×n_c[l] and n_c[l] biases. Each row "
     "below writes this out with its numbers."
 )
-built = network_builder(KEY, PRESETS)
-save_link(KEY, LINK, **built)
+builder()
 end_of_lesson(KEY, "pages/one_layer.py")

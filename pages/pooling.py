@@ -182,7 +182,7 @@ def lesson() -> None:
     if f <= 6:
         each_channel(f, s, mode)
     st.header("A photo through conv → ReLU → pool")
-    conv_relu_pool(KEY, f, s, mode, title=f"{MODES[mode]}, f={f}, s={s}")
+    conv_relu_pool(f, s, mode, title=f"{MODES[mode]}, f={f}, s={s}")
 
 
 def each_channel(f: int, s: int, mode: str) -> None:

@@ -6,12 +6,12 @@ import streamlit as st
 from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
 from ui.course import end_of_lesson
-from ui.display import chart, formula
+from ui.display import formula
 from ui.formulas import number, output_size_formula
 from ui.grid_views import conv_terms
-from ui.grids import Box, Panel, panels_figure
 from ui.linked_grid import Grid, linked_grid
 from ui.links import Param, save_link, whole
+from ui.maps import Map, show_maps
 from ui.page import examples, setup_page
 
 KEY = "stride"
@@ -146,18 +146,18 @@ def lesson() -> None:
 
     missed = len(never)
     st.header("Which pixels does the stride never reach?")
-    chart(
-        panels_figure(
-            [
-                Panel(
-                    counts,
-                    scale="count",
-                    flags=tuple(Box(i - p, j - p) for i, j in never),
-                    title=f"Windows using each pixel of the {n}×{n} image",
-                )
-            ]
-        ),
-        key=f"{KEY}_usage_chart",
+    # A static number grid (ui.maps): as a Plotly chart it cost ~100 ms of every change.
+    show_maps(
+        f"{KEY}_usage",
+        [
+            Map(
+                counts,
+                f"Windows using each pixel of the {n}×{n} image",
+                f"Windows per pixel of the {n}×{n} image, stride {s}",
+                flags=tuple((i - p, j - p) for i, j in never),
+            )
+        ],
+        cell=34,
     )
     if missed:
         causes = []

@@ -50,6 +50,7 @@ function grid(g) {
   table.setAttribute("role", "grid");
   table.setAttribute("aria-label", g.name);
   table.style.gridTemplateColumns = `repeat(${g.values[0].length}, var(--cell))`;
+  const flags = new Set((g.flags || []).map(([i, j]) => `${i},${j}`));
   g.values.forEach((values, i) => {
     const row = document.createElement("div");
     row.className = "mp-row";
@@ -62,8 +63,9 @@ function grid(g) {
       cell.dataset.j = j;
       cell.textContent = g.text[i][j];
       cell.setAttribute("aria-label", g.text[i][j]);
-      cell.style.background = g.colors[i][j];
+      cell.style.backgroundColor = g.colors[i][j];
       cell.style.color = ink(g.colors[i][j]);
+      if (flags.has(`${i},${j}`)) cell.classList.add("mp-flag");
       row.appendChild(cell);
     });
     table.appendChild(row);

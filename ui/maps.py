@@ -37,6 +37,7 @@ class Map:
     scale, zrange : colour rule, as ``ui.grids.Panel`` (``"signed"``, ``"gray"``, ``"count"``)
     decimals : the numbers written in the cells are rounded to this many places
     band : grids of one band share a line (wrapping) under the band's title
+    flags : (row, column) cells washed in vermillion (e.g. pixels no window reaches)
     """
 
     values: np.ndarray
@@ -46,6 +47,7 @@ class Map:
     zrange: tuple[float, float] | None = None
     decimals: int | None = None
     band: int = 0
+    flags: tuple[tuple[int, int], ...] = ()
 
     def payload(self) -> dict:
         values = np.asarray(self.values, dtype=np.float64)
@@ -57,6 +59,7 @@ class Map:
             "values": values.tolist(),
             "text": [[number(v) for v in row] for row in values.tolist()],
             "colors": cell_colors(values, self.scale, self.zrange),
+            "flags": [[int(i), int(j)] for i, j in self.flags],
         }
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import base64
 import functools
+import html
+import io
 
 import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
+from PIL import Image
 
 from cnn_core import VERTICAL_EDGE, conv2d, pool2d, relu
 from ui.colors import SIGNED_LUT
-from ui.display import chart
 from ui.formulas import grid_text
 from ui.input_picker import ASSETS, bundled_gray, bundled_photo
 
@@ -80,37 +82,73 @@ def photo_stages(f: int, s: int, mode: str) -> dict[str, np.ndarray]:
     return {"input": gray, "conv": z, "relu": a, "pool": pool2d(a, f, stride=s, mode=mode)}
 
 
-def conv_relu_pool(key: str, f: int, s: int, mode: str, *, title: str) -> None:
-    """A photo through conv → ReLU → pool, two pictures to a line, each with its size."""
+STAGE_SCALES = {"input": "gray", "conv": "signed", "relu": "relu", "pool": "relu"}
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def stage_pictures(f: int, s: int, mode: str) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """``photo_stages`` as PNG base64 with each stage's shape: encoded once per setting."""
     stages = photo_stages(f, s, mode)
+    return {
+        name: (png_data(to_display(img, STAGE_SCALES[name])), img.shape)
+        for name, img in stages.items()
+    }
+
+
+def conv_relu_pool(f: int, s: int, mode: str, *, title: str) -> None:
+    """A photo through conv → ReLU → pool, two pictures to a line, each with its size.
+
+    Plain images, not Plotly charts: redrawing four charts cost ~100 ms of every change
+    of f or s, and a pixel's hover told nothing a student needed here.
+    """
+    stages = photo_stages(f, s, mode)
+    pictures = stage_pictures(f, s, mode)
     titles = {
         "input": "Input (camera, gray)",
         "conv": "Conv: vertical edges (z)",
         "relu": "ReLU(z)",
         "pool": title,
     }
-    scales = {"input": "gray", "conv": "signed", "relu": "relu", "pool": "relu"}
     names = list(stages)
     for row in (names[:2], names[2:]):
         for column, name in zip(st.columns(2), row, strict=True):
             with column:
-                img = stages[name]
-                chart(
-                    image_figure(img, scale=scales[name], title=titles[name]),
-                    key=f"{key}_{name}_photo",
+                data, shape = pictures[name]
+                size = f"{shape[0]}×{shape[1]}"
+                picture(
+                    data,
+                    grid_text(titles[name], stages[name]),
+                    f"{titles[name]}, {size}",
+                    pixelated=True,
                 )
-                st.caption(f"{img.shape[0]}×{img.shape[1]}")
 
 
-def picture(data: str, alt: str, caption: str, *, kind: str = "png", overlay: str = "") -> None:
+def png_data(pixels: np.ndarray) -> str:
+    """uint8 pixels (gray or RGB) as a PNG, base64-encoded for a data: address."""
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def picture(
+    data: str,
+    alt: str,
+    caption: str,
+    *,
+    kind: str = "png",
+    overlay: str = "",
+    pixelated: bool = False,
+) -> None:
     """An image with its text alternative (st.image writes no alt attribute).
 
-    ``data`` is the image's base64; ``overlay`` HTML drawn over it (positioned in %).
+    ``data`` is the image's base64; ``overlay`` HTML drawn over it (positioned in %);
+    ``pixelated`` enlarges pixels as squares (a small map stays sharp, not blurred).
     """
+    style = ' style="image-rendering: pixelated"' if pixelated else ""
     st.markdown(
         f'<figure class="convlab-figure"><div style="position: relative; line-height: 0">'
-        f'<img src="data:image/{kind};base64,{data}" alt="{alt}">{overlay}</div>'
-        f"<figcaption>{caption}</figcaption></figure>",
+        f'<img src="data:image/{kind};base64,{data}" alt="{html.escape(alt)}"{style}>'
+        f"{overlay}</div><figcaption>{html.escape(caption)}</figcaption></figure>",
         unsafe_allow_html=True,
     )
 

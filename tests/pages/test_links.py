@@ -136,9 +136,10 @@ def test_presentation_mode_is_in_the_link_and_enlarges_the_numbers():
 
 
 def test_every_chart_has_a_text_alternative_with_its_numbers():
-    at = open_link("pages/stride.py")
-    alt = at.get_by_key("stride_usage_chart").proto.alt
-    assert alt.startswith("Windows using each pixel of the 7×7 image: 1 1 2 1 2 1 1 / 1 1 2")
+    at = open_link("pages/edge_detection.py")
+    at.toggle(key="edge_flip").set_value(True).run()
+    alt = at.get_by_key("edge_flipped_chart").proto.alt
+    assert alt == "Filter flipped: 5 4 0 −8 / 10 2 −2 −3 / 0 2 4 7 / 3 2 3 16"
 
 
 def test_streamlit_upload_limit_equals_the_apps():

@@ -1,7 +1,17 @@
-import numpy as np
+import base64
+import html
+import io
+import re
 
+import numpy as np
+from PIL import Image
+
+from cnn_core import VERTICAL_EDGE, conv2d, pool2d, relu
 from cnn_core.examples import LECTURE_RGB
 from tests.pages.helpers import formulas, linked, linked_grids, open_page, pinned_window, texts
+from ui.formulas import number
+from ui.input_picker import bundled_gray
+from ui.photos import to_display
 
 PAGE = "pages/pooling.py"
 
@@ -68,5 +78,28 @@ def test_volume_is_pooled_channel_by_channel():
 
 def test_photo_goes_through_conv_relu_pool():
     at = open_page(PAGE)
-    captions = [c.value for c in at.caption]
-    assert "256×256" in captions and "254×254" in captions and "127×127" in captions
+    at.slider(key="pool_f").set_value(3).run()
+    shown = {}
+    for block in at.markdown:
+        found = re.search(r'src="data:image/png;base64,([^"]+)" alt="([^"]+)"', block.value)
+        if found:
+            caption = re.search(r"<figcaption>(.+)</figcaption>", block.value)[1]
+            pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(found[1]))))
+            shown[caption] = (pixels, html.unescape(found[2]))
+    gray = bundled_gray("camera.png", 256)
+    z = conv2d(gray, VERTICAL_EDGE)
+    pooled = pool2d(relu(z), 3, stride=2, mode="max")
+    assert list(shown) == [
+        "Input (camera, gray), 256×256",
+        "Conv: vertical edges (z), 254×254",
+        "ReLU(z), 254×254",
+        "Max pooling, f=3, s=2, 126×126",
+    ]
+    pixels, alt = shown["Max pooling, f=3, s=2, 126×126"]
+    np.testing.assert_array_equal(pixels, to_display(pooled, "relu"))
+    assert alt == f"Max pooling, f=3, s=2, 126×126, values from 0 to {number(pooled.max())}"
+    np.testing.assert_array_equal(
+        shown["Input (camera, gray), 256×256"][0], to_display(gray, "gray")
+    )
+    # z is signed: white at 0, blue and red at ± the strongest edges.
+    assert shown["Conv: vertical edges (z), 254×254"][0].shape == (254, 254, 3)

@@ -1,10 +1,9 @@
 import numpy as np
 
-from cnn_core import box_filter, conv2d
+from cnn_core import box_filter, conv2d, usage_count
 from cnn_core.examples import lecture_image
 from tests.pages.helpers import (
     formulas,
-    grid,
     linked,
     linked_grids,
     open_page,
@@ -55,9 +54,13 @@ def test_a_step_past_a_smaller_output_moves_to_its_last_position():
 def test_cells_the_stride_never_reaches_are_counted():
     at = open_page(PAGE)
     at.button(key="stride_preset_8_0").click().run()
-    counts = grid(at, "stride_usage_chart")
-    assert counts.shape == (8, 8)
+    (grid,) = linked(at, "stride_usage")["bands"][0]["grids"]
+    counts = np.asarray(grid["values"])
+    assert counts.shape == (8, 8) and grid["name"] == "Windows per pixel of the 8×8 image, stride 2"
     assert (counts[:, 7] == 0).all() and (counts[7] == 0).all()
+    np.testing.assert_array_equal(counts, usage_count(8, 3, 0, 2))
+    # The 15 unread pixels are washed in vermillion, as on the input grid above.
+    assert sorted(map(tuple, grid["flags"])) == sorted(map(tuple, np.argwhere(counts == 0)))
     assert "15 pixels of the image (the 0 cells) are never under any window" in texts(at)
 
 
