@@ -36,7 +36,7 @@ CHILD = """
 import json, resource, sys, time
 from cnn_core import DIGITS_NETWORK, train
 from cnn_core.budget import training_cost
-from cnn_core.train import digit_arrays
+from cnn_core.digits import digit_arrays
 from ui.network_table import parse_network
 net, epochs, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 layers = parse_network(net) if net else DIGITS_NETWORK

@@ -33,7 +33,7 @@ from cnn_core import (
     to_pytorch,
     train,
 )
-from cnn_core.train import digit_arrays
+from cnn_core.digits import digit_arrays
 
 LIBRARIES = ("cnn_core", "torch")
 INPUT = (8, 8, 1)

@@ -6,7 +6,7 @@ bank ``(f, f, n_c, n_f)``. Every wrong input raises ``ValueError`` naming the nu
 
 from cnn_core.backward import conv2d_backward, pool2d_backward
 from cnn_core.conv import CellExplanation, conv2d, explain_cell, pad
-from cnn_core.digits import Digits, load_digits, split_digits
+from cnn_core.digits import Digits, digit_inputs, load_digits, split_digits
 from cnn_core.export import to_pytorch
 from cnn_core.filters import (
     EDGE_KINDS,
@@ -30,6 +30,14 @@ from cnn_core.images import (
     to_gray,
 )
 from cnn_core.learn import FilterHistory, fit_filter, safe_learning_rate
+from cnn_core.model import (
+    DIGITS_NETWORK,
+    confusion_matrix,
+    forward,
+    init_params,
+    loss_and_gradients,
+    predict_proba,
+)
 from cnn_core.network import LECTURE_NETWORK, LENET5_LIKE, Layer, Row, describe
 from cnn_core.pool import PoolExplanation, explain_pool, pool2d, relu
 from cnn_core.shapes import (
@@ -42,18 +50,7 @@ from cnn_core.shapes import (
     same_padding,
     usage_count,
 )
-from cnn_core.train import (
-    DIGITS_NETWORK,
-    EpochStats,
-    TrainResult,
-    confusion_matrix,
-    digit_inputs,
-    forward,
-    init_params,
-    loss_and_gradients,
-    predict_proba,
-    train,
-)
+from cnn_core.training import EpochStats, TrainResult, train
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",

@@ -47,7 +47,7 @@ ACTIVATION_COPIES = 6
 backward adds a gradient of each, and a convolution a padded copy and its bands."""
 
 EVAL_BATCH = 256
-"""Images measured at once after each epoch (cnn_core.train's evaluation chunk)."""
+"""Images measured at once after each epoch (cnn_core.training's evaluation chunk)."""
 
 EVAL_COPIES = 2
 """Copies of an evaluation chunk's activations alive at once: forward only."""
@@ -138,7 +138,7 @@ def training_cost(
 
     Examples
     --------
-    >>> from cnn_core.train import DIGITS_NETWORK
+    >>> from cnn_core import DIGITS_NETWORK
     >>> cost = training_cost((8, 8, 1), DIGITS_NETWORK, examples=1437, epochs=12,
     ...                      batch_size=32, validation=360)
     >>> cost.forward, cost.steps, cost.parameters

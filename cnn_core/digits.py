@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from cnn_core.arrays import as_array
+
 DIGITS_PATH = Path(__file__).resolve().parents[1] / "assets" / "digits.npz"
 
 SPLIT_SEED = 1998
@@ -138,3 +140,47 @@ def split_digits(digits: Digits | None = None) -> tuple[Digits, Digits]:
     for start, k in zip(starts, quota, strict=True):
         is_test[by_digit[start : start + k]] = True
     return digits.take(~is_test), digits.take(is_test)
+
+
+PIXEL_SCALE = 16
+"""The digits' largest ink count: ``digit_inputs`` divides by it, so pixels are in [0, 1]."""
+
+
+def digit_inputs(images: np.ndarray, dtype: type = np.float32) -> np.ndarray:
+    """The network's input for ``Digits.images``: pixels ÷ 16, in [0, 1], with a channel axis.
+
+    Parameters
+    ----------
+    images : ndarray, shape ``(m, 8, 8)``, ink counts 0–16
+    dtype : float type of the result (float32 unless told)
+
+    Returns
+    -------
+    ndarray, shape ``(m, 8, 8, 1)``
+
+    Examples
+    --------
+    >>> digit_inputs(np.full((1, 8, 8), 16, dtype=np.uint8)).max()
+    np.float32(1.0)
+    """
+    images = as_array("images", images)
+    if images.ndim != 3:
+        raise ValueError(f"images must be (m, n_H, n_W), got shape {images.shape}")
+    return (images.astype(dtype) / dtype(PIXEL_SCALE))[..., None]
+
+
+def digit_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``split_digits()`` as the network takes it: ``(x_train, y_train, x_test, y_test)``.
+
+    ``x`` is ``digit_inputs`` of the images, ``(m, 8, 8, 1)`` float32; ``y`` the labels.
+
+    >>> [a.shape for a in digit_arrays()]
+    [(1437, 8, 8, 1), (1437,), (360, 8, 8, 1), (360,)]
+    """
+    train_set, test_set = split_digits()
+    return (
+        digit_inputs(train_set.images),
+        train_set.labels,
+        digit_inputs(test_set.images),
+        test_set.labels,
+    )

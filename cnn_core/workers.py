@@ -38,8 +38,10 @@ from pathlib import Path
 
 import numpy as np
 
+from cnn_core.digits import digit_arrays
+from cnn_core.model import predict_proba
 from cnn_core.network import Layer
-from cnn_core.train import EpochStats, TrainResult, digit_arrays, predict_proba, train
+from cnn_core.training import EpochStats, TrainResult, train
 
 GRACE = 30.0
 """Seconds a run may go unwatched before it is killed, while its sessions are connected.

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cnn_core import DIGITS_NETWORK
-from cnn_core.train import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
+from cnn_core.training import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
 from cnn_core.workers import Run
 from ui.course import end_of_lesson
 from ui.digit_grids import samples

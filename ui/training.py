@@ -28,7 +28,9 @@ from cnn_core import (
     split_digits,
 )
 from cnn_core.budget import DEFAULT_BUDGET, RunCost, check_budget, giga, training_cost
-from cnn_core.train import N_CLASSES, check_network, check_settings, digit_arrays
+from cnn_core.digits import digit_arrays
+from cnn_core.model import N_CLASSES
+from cnn_core.training import check_network, check_settings
 from cnn_core.workers import Outcome, TrainingPool, TrainRequest
 from ui.digit_grids import activation_maps, digit_map, filter_maps
 from ui.display import chart
@@ -119,7 +121,7 @@ def run_cost(settings: Settings) -> RunCost:
 
 
 def cannot_train(settings: Settings) -> str:
-    """Why ``cnn_core.train`` would refuse these settings (a learning rate of 0, a network
+    """Why ``cnn_core.train()`` would refuse these settings (a learning rate of 0, a network
     that cannot train on 8×8 digits), or "": asked before a run is queued."""
     try:
         check_settings(epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.lr)

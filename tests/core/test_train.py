@@ -1,5 +1,6 @@
 import doctest
 import importlib
+import importlib.util
 import math
 import time
 
@@ -20,7 +21,8 @@ from cnn_core import (
     predict_proba,
     train,
 )
-from cnn_core.train import BLOW_UP, DEFAULT_EPOCHS, digit_arrays
+from cnn_core.digits import digit_arrays
+from cnn_core.training import BLOW_UP, DEFAULT_EPOCHS
 
 # Two tiny networks that between them use every kind of layer and option the backward
 # pass has: stride 2 with padding, "same", max and average pooling with s < f and s = f,
@@ -356,9 +358,16 @@ def test_bad_data_raises_naming_what_is_wrong(x, y, message):
         train(x, y, DIGITS_NETWORK)
 
 
-def test_the_docstring_examples_run():
-    # cnn_core.train is the function (the package exports it); the module is by name.
-    assert doctest.testmod(importlib.import_module("cnn_core.train")).failed == 0
+@pytest.mark.parametrize("module", ["cnn_core.model", "cnn_core.training"])
+def test_the_docstring_examples_run(module):
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0 and result.attempted >= 3
+
+
+def test_no_module_shares_its_name_with_the_function_train():
+    import cnn_core
+
+    assert callable(cnn_core.train) and importlib.util.find_spec("cnn_core.train") is None
 
 
 def test_params_for_another_network_are_refused():

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from cnn_core import DIGITS_NETWORK, Layer, train
-from cnn_core.train import digit_arrays
+from cnn_core.digits import digit_arrays
 from cnn_core.workers import TrainingPool, TrainRequest
 
 DEADLINE = 120  # seconds: generous, these machines are noisy

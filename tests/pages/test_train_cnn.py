@@ -329,8 +329,8 @@ def test_a_network_at_chance_says_it_does_no_better_than_guessing_and_why():
 
 
 def test_the_layer_1_filters_are_drawn_live_as_each_epoch_ends():
-    from cnn_core.train import digit_arrays
-    from cnn_core.train import train as train_here
+    from cnn_core.digits import digit_arrays
+    from cnn_core.training import train as train_here
 
     at = open_link(epochs="200", seed="17")
     at.button(key="train_go").click().run()
