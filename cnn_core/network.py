@@ -41,12 +41,13 @@ class Layer:
     def label(self) -> str:
         """How the lecture writes it: ``CONV f=5 s=1 p=0, 8 filters``."""
         if self.kind == "conv":
-            return f"CONV f={self.f} s={self.s} p={self.p}, {self.n} filters"
+            return f"CONV f={self.f} s={self.s} p={self.p}, {self.n} filter{'s' * (self.n != 1)}"
         if self.kind == "pool":
             return f"POOL {self.mode} f={self.f} s={self.s}"
         if self.kind == "flatten":
             return "FLATTEN"
-        return f"{'FC' if self.kind == 'dense' else 'SOFTMAX'} {self.n} units"
+        units = f"{self.n} unit{'s' * (self.n != 1)}"
+        return f"{'FC' if self.kind == 'dense' else 'SOFTMAX'} {units}"
 
 
 @dataclass(frozen=True)

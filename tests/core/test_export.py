@@ -90,7 +90,7 @@ def test_layers_describe_skips_are_refused_with_row_and_reason():
     with pytest.raises(ValueError) as err:
         to_pytorch((7, 7, 1), layers)
     assert str(err.value) == (
-        "cannot export to PyTorch: layer 2 (CONV f=4 s=1 p=same, 1 filters): "
+        "cannot export to PyTorch: layer 2 (CONV f=4 s=1 p=same, 1 filter): "
         '"same" padding needs an odd filter size: f = 4 would need p = (f − 1)/2 = 1.5, '
         "which cannot be split equally between the two sides; layer 3 (FC 3 units): a "
         "dense layer needs a flat input; add FLATTEN after the 7×7×1 volume"

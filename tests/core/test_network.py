@@ -99,3 +99,10 @@ def test_lecture_rgb_is_three_views_of_the_6x6():
     np.testing.assert_array_equal(LECTURE_RGB[..., 0], LECTURE_6X6)
     ones = np.ones((3, 3, 3), dtype=int)
     assert conv2d(LECTURE_RGB, ones)[0, 0] == LECTURE_RGB[:3, :3].sum()
+
+
+def test_a_layer_label_says_one_filter_or_unit_in_the_singular():
+    assert Layer("conv", f=3, s=1, p=1, n=1).label() == "CONV f=3 s=1 p=1, 1 filter"
+    assert Layer("conv", f=5, s=1, p=0, n=8).label() == "CONV f=5 s=1 p=0, 8 filters"
+    assert Layer("dense", n=1).label() == "FC 1 unit"
+    assert Layer("softmax", n=10).label() == "SOFTMAX 10 units"

@@ -32,7 +32,7 @@ def outside_code(markdown: str) -> str:
     [
         (
             "conv 1 1 3000 1; flatten; softmax 10",
-            "layer 1 (CONV f=1 s=1 p=3000, 1 filters) has padding p = 3,000, and this page "
+            "layer 1 (CONV f=1 s=1 p=3000, 1 filter) has padding p = 3,000, and this page "
             "takes 0 to 8",
         ),
         (
