@@ -47,7 +47,7 @@ def network_words(input_size: int, good: list[Row], *, partial: bool = False) ->
     most_act = max(good, key=lambda r: r.activations)
     most_par = max(good, key=lambda r: r.params)
     total = sum(r.params for r in good)
-    share = f"{most_par.params / total:.0%}" if total else "0%"
+    share = f"{100 * most_par.params / total:.0f} %" if total else "0 %"
     act = (
         f"the largest activation is after {layer_name(most_act.layer)} "
         f"({most_act.activations:,} numbers)"

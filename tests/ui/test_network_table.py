@@ -10,7 +10,7 @@ import pytest
 
 from cnn_core import DIGITS_NETWORK, LECTURE_NETWORK, LENET5_LIKE, Layer, describe
 from ui.links import OutOfRangeError
-from ui.network_builder import summary_table
+from ui.network_builder import network_words, summary_table
 from ui.network_table import (
     BUILDER_LIMITS,
     DIGITS_LIMITS,
@@ -145,3 +145,14 @@ def test_rows_past_the_limit_and_settings_a_layer_lacks_are_refused():
     assert parsed[0][1] == "a flatten layer has no f: clear it"
     assert parsed[12][1] == "a network here has at most 12 layers"
     assert not any(why for _, why in parsed[1:12])
+
+
+def test_the_network_words_come_from_the_rows_with_a_spaced_percent():
+    shape, layers = LECTURE_NETWORK
+    rows = describe(shape, layers)
+    words = network_words(shape[0] * shape[1] * shape[2], rows, partial=False)
+    biggest = max(rows, key=lambda r: r.params)
+    total = sum(r.params for r in rows)
+    assert words.startswith("Activations: the input holds 4,563 numbers, the last layer 10;")
+    assert f"has the most, {biggest.params:,} of the {total:,} (45 %)." in words
+    assert round(100 * biggest.params / total) == 45
