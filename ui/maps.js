@@ -11,11 +11,13 @@ export default function maps({ data, parentElement }) {
   }
   root.replaceChildren(...data.bands.map(band));
   const widest = Math.max(...data.bands.flatMap((b) => b.grids.map((g) => g.values[0].length)));
-  // On a phone, shrink the cells (not below 16 px) so two of the widest grids share a line.
+  // On a phone, shrink the cells (not below 16 px) so two of the widest grids share a line;
+  // a grid alone in its band keeps the whole line (and its numbers stay readable).
+  const perLine = Math.min(2, Math.max(...data.bands.map((b) => b.grids.length)));
   const fit = () => {
     const width = root.clientWidth || 700;
-    const two = Math.floor(((width - 14) / 2 - 2) / widest) - 1;
-    root.style.setProperty("--cell", `${Math.max(16, Math.min(data.cell, two))}px`);
+    const share = Math.floor(((width - 14 * (perLine - 1)) / perLine - 2) / widest) - 1;
+    root.style.setProperty("--cell", `${Math.max(16, Math.min(data.cell, share))}px`);
   };
   fit();
   if (!root.__observer) {

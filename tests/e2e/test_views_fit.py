@@ -213,3 +213,17 @@ def test_the_course_ends_with_every_lesson_and_its_score(page, app_url):
     assert scores["4. Padding"] == ["not yet", "not checked"]
     assert page.get_by_role("link", name=re.compile("^next →")).count() == 1
     assert page.get_by_role("link", name=re.compile("^Open Edge detection")).count() == 1
+
+
+def test_a_number_grid_alone_on_its_line_stays_readable_on_a_phone(phone, app_url):
+    """Stride's windows-per-pixel grid (ui.maps) takes the phone's whole width, not half."""
+    open_page(phone, f"{app_url}/stride?n=8&f=3&p=0&s=2")
+    usage = grid(phone, "Windows per pixel of the 8×8 image, stride 2")
+    usage.scroll_into_view_if_needed()
+    cells = usage.locator('[role="gridcell"]')
+    assert cells.count() == 64
+    size = cells.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    box = usage.bounding_box()
+    assert size >= 11 and box["x"] >= 0 and box["x"] + box["width"] <= 390, (size, box)
+    flagged = usage.locator(".mp-flag").evaluate_all("els => els.map(e => e.textContent)")
+    assert flagged == ["0"] * 15
