@@ -2,7 +2,6 @@ import doctest
 import importlib
 import importlib.util
 import math
-import time
 
 import numpy as np
 import pytest
@@ -141,9 +140,7 @@ def test_the_same_seed_gives_the_same_run_number_for_number(digits):
 
 def test_the_defaults_reach_95_percent_on_the_360_test_digits(digits):
     x, y, x_test, y_test = digits
-    started = time.perf_counter()
     result = train(x, y, DIGITS_NETWORK, validation=(x_test, y_test))
-    seconds = time.perf_counter() - started
     assert (result.epochs_run, result.stopped, result.diverged) == (DEFAULT_EPOCHS, False, False)
     assert result.steps == DEFAULT_EPOCHS * math.ceil(1437 / 32)
     last = result.history[-1]
@@ -155,7 +152,6 @@ def test_the_defaults_reach_95_percent_on_the_360_test_digits(digits):
     assert np.mean(predicted == y_test) == last.test_accuracy
     matrix = confusion_matrix(y_test, predicted)
     assert matrix.sum() == 360 and np.trace(matrix) == round(360 * last.test_accuracy)
-    assert seconds < 30  # 0.5–7 s here, with the load: docs/decisions.md, Training
 
 
 def test_should_stop_ends_the_run_after_the_first_batch(digits):
