@@ -416,7 +416,8 @@ class TrainingPool:
         self._end(run, "stopped")
 
     def _end(self, run: Run, status: str, error: str = "") -> None:
-        run.status, run.error, run.finished = status, error, time.time()
+        # The status is written last: a reader without the lock who sees a run ended
+        # also sees its worker gone.
         if run.process is not None:
             run.process.kill()  # SIGKILL: a step under way cannot delay it
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -424,6 +425,7 @@ class TrainingPool:
         if run.conn is not None:
             run.conn.close()
         run.process = run.conn = None
+        run.error, run.finished, run.status = error, time.time(), status
         if status != "done" and self._runs.get(run.key) is run:
             del self._runs[run.key]  # the next press of Train with these settings starts anew
         if status == "done":
