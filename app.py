@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.lessons import available_lessons
+from ui.course.lessons import available_lessons
 
 st.set_page_config(page_title="ConvLab", page_icon=":material/grid_on:", layout="wide")
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)

@@ -92,7 +92,7 @@ def child(path: str) -> None:
     Path("/proc/self/clear_refs").write_text("5")  # peak RSS := current RSS
     idle = _rss_kb("VmRSS")
     gray = images.load_image(data, max_side=512, gray=True)
-    images.image_size(data)  # as ui.input_picker does, for the caption
+    images.image_size(data)  # as ui.controls.input_picker does, for the caption
     peak = _rss_kb("VmHWM")
     print(json.dumps({"over_idle_mb": (peak - idle) / 1024, "shape": list(gray.shape)}))
 

@@ -4,17 +4,17 @@ import streamlit as st
 
 from cnn_core import VERTICAL_EDGE, conv2d, explain_cell
 from cnn_core.examples import BRIGHT_TO_DARK, DARK_TO_BRIGHT, LECTURE_6X6
-from ui.course import end_of_lesson
+from ui.components.grid_views import conv_terms
+from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.components.photo_probe import VIEWS, WORKING_SIZES, photo_edges
+from ui.controls.filter_picker import FILTER_LINK, PickedFilter, custom_weights, filter_picker
+from ui.controls.input_picker import INPUT_LINK, PickedInput, input_picker
+from ui.course.path import end_of_lesson
 from ui.display import chart, formula
-from ui.filter_picker import FILTER_LINK, PickedFilter, custom_weights, filter_picker
-from ui.formulas import number, products_formula
-from ui.grid_views import conv_terms
-from ui.grids import Panel, panels_figure
-from ui.input_picker import INPUT_LINK, PickedInput, input_picker
-from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.figures.formulas import number, products_formula
+from ui.figures.grids import Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
-from ui.photo_probe import VIEWS, WORKING_SIZES, photo_edges
 
 KEY = "edge"
 LECTURE_EXAMPLES = {

@@ -4,11 +4,11 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import SOBEL_HORIZONTAL, SOBEL_VERTICAL, conv2d, downscale, load_image, to_gray
-from ui.input_picker import ASSETS, UPLOAD
-from ui.lessons import LESSONS, available_lessons
-from ui.links import save_link
-from ui.page import kept_in_links, setup_page
-from ui.photos import picture, png_data
+from ui.controls.input_picker import ASSETS, UPLOAD
+from ui.course.lessons import LESSONS, available_lessons
+from ui.figures.photos import picture, png_data
+from ui.links import kept_in_links, save_link
+from ui.page import setup_page
 
 PHOTO = "brick.png"
 EDGE_PAGE = "pages/edge_detection.py"

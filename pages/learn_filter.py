@@ -6,13 +6,13 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import conv2d, fit_filter, safe_learning_rate
-from ui.course import end_of_lesson
+from ui.components.linked_grid import Frames, Grid, linked_grid
+from ui.controls.filter_picker import FILTER_LINK, custom_weights, filter_picker
+from ui.controls.input_picker import INPUT_LINK, input_picker
+from ui.course.path import end_of_lesson
 from ui.display import formula
-from ui.filter_picker import FILTER_LINK, custom_weights, filter_picker
-from ui.formulas import number
-from ui.input_picker import INPUT_LINK, input_picker
-from ui.learning import frame_steps, gradient, gradient_formula, outputs
-from ui.linked_grid import Frames, Grid, linked_grid
+from ui.figures.formulas import number
+from ui.learn.learning import frame_steps, gradient, gradient_formula, outputs
 from ui.links import OutOfRangeError, Param, flag, save_link, whole
 from ui.page import setup_page
 

@@ -16,15 +16,15 @@ from cnn_core import (
     relu,
 )
 from cnn_core.examples import CHANNEL_NAMES, LECTURE_RGB
-from ui.colors import symmetric_range
-from ui.course import end_of_lesson
+from ui.components.grid_views import biased_terms, layer_grids
+from ui.components.linked_grid import linked_grid
+from ui.controls.network_builder import network_builder, parse_shape
+from ui.controls.network_table import BUILDER_LIMITS, parse_network
+from ui.course.path import end_of_lesson
 from ui.display import formula
-from ui.formulas import number, products_formula
-from ui.grid_views import biased_terms, layer_grids
-from ui.linked_grid import linked_grid
+from ui.figures.colors import symmetric_range
+from ui.figures.formulas import number, products_formula
 from ui.links import Param, one_of, save_link, whole
-from ui.network_builder import network_builder, parse_shape
-from ui.network_table import BUILDER_LIMITS, parse_network
 from ui.page import examples, setup_page
 
 KEY = "layer"
@@ -53,7 +53,7 @@ LINK = [
     Param("nc", 3, whole(1, 64)),
     Param("nf", 10, whole(1, 64)),
     Param("preset", FIRST, one_of(list(PRESETS))),
-    # The network and input the student built (ui.network_builder), when not the preset's.
+    # The network and input the student built (ui.controls.network_builder), when not the preset's.
     Param(
         "net",
         None,

@@ -5,13 +5,13 @@ import streamlit as st
 from cnn_core import box_filter, conv2d, pad, same_padding, usage_count
 from cnn_core.examples import lecture_image
 from cnn_core.windows import windows
-from ui.course import end_of_lesson
+from ui.components.grid_views import conv_terms
+from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.components.maps import Map, show_maps
+from ui.course.path import end_of_lesson
 from ui.display import formula
-from ui.formulas import output_size_formula, sum_formula
-from ui.grid_views import conv_terms
-from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.figures.formulas import output_size_formula, sum_formula
 from ui.links import Param, one_of, save_link, whole
-from ui.maps import Map, show_maps
 from ui.page import examples, setup_page
 
 KEY = "padding"
@@ -130,7 +130,7 @@ def lesson() -> None:
 
     st.header("How many windows see each pixel?")
     counts_p = usage_count(n, f, p)
-    # Static number grids (ui.maps): a Plotly chart here cost ~60 ms of every rerun.
+    # Static number grids (ui.components.maps): a Plotly chart here cost ~60 ms of every rerun.
     maps = [Map(counts_p, f"Padding p = {p}", f"Windows per pixel, padding p = {p}", band=0)]
     if f <= n:
         counts = usage_count(n, f)

@@ -16,14 +16,14 @@ from cnn_core.examples import (
     POOL_MAX_4X4,
     random_integers,
 )
-from ui.course import end_of_lesson
+from ui.components.grid_views import pool_view, pooled_volume_grids
+from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.course.path import end_of_lesson
 from ui.display import formula
-from ui.formulas import pool_formula, pool_size_formula
-from ui.grid_views import pool_view, pooled_volume_grids
-from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.figures.formulas import pool_formula, pool_size_formula
+from ui.figures.photos import conv_relu_pool
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
-from ui.photos import conv_relu_pool
 
 KEY = "pool"
 MODES = {"max": "Max pooling", "average": "Average pooling"}

@@ -5,13 +5,13 @@ import streamlit as st
 
 from cnn_core import box_filter, conv2d, output_size, pad, usage_count
 from cnn_core.examples import lecture_image
-from ui.course import end_of_lesson
+from ui.components.grid_views import conv_terms
+from ui.components.linked_grid import Grid, linked_grid
+from ui.components.maps import Map, show_maps
+from ui.course.path import end_of_lesson
 from ui.display import formula
-from ui.formulas import number, output_size_formula
-from ui.grid_views import conv_terms
-from ui.linked_grid import Grid, linked_grid
+from ui.figures.formulas import number, output_size_formula
 from ui.links import Param, save_link, whole
-from ui.maps import Map, show_maps
 from ui.page import examples, setup_page
 
 KEY = "stride"
@@ -146,7 +146,7 @@ def lesson() -> None:
 
     missed = len(never)
     st.header("Which pixels does the stride never reach?")
-    # A static number grid (ui.maps): as a Plotly chart it cost ~100 ms of every change.
+    # A static number grid (ui.components.maps): as a Plotly chart it cost ~100 ms of every change.
     show_maps(
         f"{KEY}_usage",
         [

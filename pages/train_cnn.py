@@ -5,21 +5,19 @@ import streamlit as st
 from cnn_core import DIGITS_NETWORK
 from cnn_core.training import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
 from cnn_core.workers import Run
-from ui.course import end_of_lesson
-from ui.digit_grids import samples
-from ui.display import chart
-from ui.links import Param, decimal, save_link, whole
-from ui.maps import show_maps
-from ui.network_code import pytorch_code, refusals
-from ui.network_table import (
+from ui.components.maps import show_maps
+from ui.components.paint import parse_pixels, pixels_text
+from ui.controls.network_code import pytorch_code, refusals
+from ui.controls.network_table import (
     layers_editor,
     network_text,
     parse_network,
     shape_line,
 )
-from ui.page import setup_page
-from ui.paint import parse_pixels, pixels_text
-from ui.training import (
+from ui.course.path import end_of_lesson
+from ui.display import chart
+from ui.learn.digit_grids import samples
+from ui.learn.training import (
     Settings,
     Trained,
     cannot_train,
@@ -34,7 +32,9 @@ from ui.training import (
     trained,
     training_pool,
 )
-from ui.training_live import curves_alt, curves_figure, follow, percent, run_active
+from ui.learn.training_live import curves_alt, curves_figure, follow, percent, run_active
+from ui.links import Param, decimal, save_link, whole
+from ui.page import setup_page
 
 KEY = "train"
 INPUT = (8, 8, 1)

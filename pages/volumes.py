@@ -15,15 +15,15 @@ from cnn_core import (
     output_size,
 )
 from cnn_core.examples import CHANNEL_NAMES, LECTURE_RGB, random_integers
-from ui.course import end_of_lesson
+from ui.components.grid_views import conv_terms, volume_grids
+from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.course.path import end_of_lesson
 from ui.display import formula
-from ui.formulas import output_size_formula, products_formula
-from ui.grid_views import conv_terms, volume_grids
-from ui.input_picker import photo_crop
-from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.figures.bundled import photo_crop
+from ui.figures.formulas import output_size_formula, products_formula
+from ui.figures.photos import crop_place
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
-from ui.photos import crop_place
 
 KEY = "volumes"
 CHANNEL_LETTERS = ("R", "G", "B")

@@ -4,12 +4,12 @@ import streamlit as st
 
 from cnn_core import VERTICAL_EDGE, conv2d, conv_params, dense_params, dense_weights, output_size
 from cnn_core.examples import lecture_image
-from ui.bars import count_bars
-from ui.course import end_of_lesson
+from ui.components.grid_views import conv_terms
+from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.course.path import end_of_lesson
 from ui.display import chart, formula
-from ui.formulas import in_words
-from ui.grid_views import conv_terms
-from ui.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.figures.bars import count_bars
+from ui.figures.formulas import in_words
 from ui.links import Param, one_of, save_link, whole
 from ui.page import examples, setup_page
 

@@ -1,7 +1,8 @@
 """The house's rules that code review would otherwise have to remember.
 
-Imports flow down only (pages → ui → cnn_core); bench/ measures the app without test
-code; Streamlit is pinned to the minor version whose internals one workaround touches.
+Imports flow down only (pages → ui → cnn_core, and inside ui from its plumbing and
+folders down); bench/ measures the app without test code; no module grows past ~400
+lines; Streamlit is pinned to the minor version whose internals one workaround touches.
 """
 
 import ast
@@ -42,6 +43,52 @@ def test_imports_flow_down_only(package):
     assert not bad, sorted(bad)
 
 
+UI_LEVELS = {
+    "links": 0,
+    "display": 0,
+    "figures": 1,
+    "controls": 2,
+    "components": 3,
+    "learn": 4,
+    "course": 5,
+    "page": 6,
+}
+"""ui's parts from the bottom up: a module imports only from its own level or below."""
+
+
+def ui_part(module: str) -> str:
+    """``ui.controls.network_table`` → ``controls``; ``ui.page`` → ``page``."""
+    return module.split(".")[1]
+
+
+def ui_imports(path: Path) -> set[str]:
+    """The ui modules a module imports, by full name."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names if a.name.startswith("ui.")}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ui."):
+            names.add(node.module)
+    return names
+
+
+def test_ui_is_its_plumbing_and_folders_and_imports_flow_down_inside_it():
+    top = {p.stem for p in (ROOT / "ui").glob("*.py")} - {"__init__"}
+    folders = {p.name for p in (ROOT / "ui").iterdir() if (p / "__init__.py").exists()}
+    assert top | folders == set(UI_LEVELS)
+    assert top == {"page", "links", "display"}  # only the page plumbing at the top
+    bad = set()
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        if module == "ui.__init__":
+            continue
+        level = UI_LEVELS[ui_part(module)]
+        for name in ui_imports(path):
+            if UI_LEVELS[ui_part(name)] > level:
+                bad.add(f"{module} imports {name}")
+    assert not bad, sorted(bad)
+
+
 def test_streamlit_is_the_minor_version_the_deep_link_workaround_was_checked_on():
     """ui's deep-link fix writes PagesManager.uses_pages_directory (docs/decisions.md).
 
@@ -64,7 +111,7 @@ def test_streamlit_is_the_minor_version_the_deep_link_workaround_was_checked_on(
 
 def test_the_readme_lists_every_lesson_in_course_order():
     """Adding a lesson means the page, ui/lessons.py and its test; this catches the README."""
-    from ui.lessons import LESSONS
+    from ui.course.lessons import LESSONS
 
     table = (ROOT / "README.md").read_text().split("## Pages", 1)[1].split("\n## ", 1)[0]
     rows = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| ")]

@@ -1,1 +1,3 @@
-"""ConvLab's drawing layer: figures, shared controls and the browser-side components."""
+"""ConvLab's drawing layer. Page plumbing sits here (``page``, ``links``, ``display``); the
+rest is in folders by concern: ``figures``, ``controls``, ``components``, ``learn``, ``course``.
+"""

@@ -14,13 +14,13 @@ def chart(fig, key: str, *, alt: str | None = None) -> None:
     presentation mode.
 
     ``alt`` carries the figure's key numbers for a screen reader; figures from
-    ``ui.grids`` bring their own (every grid's numbers), others must pass one.
+    ``ui.figures.grids`` bring their own (every grid's numbers), others must pass one.
     """
     alt = alt or (fig.layout.meta or {}).get("alt")
     if not alt:
         raise ValueError(f"chart {key!r} needs a text alternative (alt=...)")
     if st.session_state.get("present"):
-        fig = go.Figure(fig)  # figures are shared between sessions (ui.grids): copy first
+        fig = go.Figure(fig)  # figures are shared between sessions (ui.figures.grids): copy first
         for trace in fig.data:
             if getattr(trace, "textfont", None) is not None and trace.textfont.size:
                 trace.textfont.size = round(trace.textfont.size * PRESENT_SCALE)

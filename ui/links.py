@@ -94,7 +94,7 @@ def verbatim(text: object, limit: int = MAX_SHOWN) -> str:
 
 
 QUESTION_SEED = Param("q", 0, whole(0, 999_999))
-"""Every lesson's check-yourself questions are drawn from this seed (``ui.quiz``)."""
+"""Every lesson's check-yourself questions are drawn from this seed (``ui.course.quiz``)."""
 
 
 def load_link(page: str, params: Sequence[Param]) -> None:
@@ -133,3 +133,8 @@ def save_link(page: str, params: Sequence[Param], **extra: object) -> None:
     url = {k: to_text(v) for k, v in values.items() if v is not None}
     st.session_state[f"_{page}_url"] = url
     st.query_params.from_dict(url)
+
+
+def kept_in_links() -> dict[str, str] | None:
+    """The query parameters every page link carries: presentation mode, while it is on."""
+    return {"present": "1"} if st.session_state.get("present") else None

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from ui.course.quiz import show_score
 from ui.links import Param, load_link
-from ui.quiz import show_score
 
 
 def _apply_example(key: str, values: dict[str, object]) -> None:
@@ -116,11 +116,6 @@ def _remember_present() -> None:
     st.session_state[_PRESENT] = st.session_state["present"]
 
 
-def kept_in_links() -> dict[str, str] | None:
-    """The query parameters every page link carries: presentation mode, while it is on."""
-    return {"present": "1"} if st.session_state.get("present") else None
-
-
 def setup_page(page: str, link: Sequence[Param] = ()) -> None:
     """Every page's first call: the deep-link fix, presentation mode, CSS, and the link.
 
@@ -134,7 +129,7 @@ def setup_page(page: str, link: Sequence[Param] = ()) -> None:
     # Kept for the whole session: a teacher turns it on once, not on every page. Streamlit
     # drops a widget's value on a page switch (its id includes the page), so the toggle
     # reads and writes a plain session key; every link the page writes then carries it
-    # (ui.links.save_link, and ui.course's page links through kept_in_links).
+    # (ui.links.save_link, and page links through ui.links.kept_in_links).
     if _PRESENT in st.session_state:
         st.session_state["present"] = st.session_state[_PRESENT]
     present = st.sidebar.toggle(

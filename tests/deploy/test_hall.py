@@ -30,7 +30,7 @@ from playwright.sync_api import sync_playwright
 from bench.hall import Hall, Request, hall
 from tests.deploy import container
 from tests.e2e.server import DONE, launch_chromium, wait_for_run
-from ui.input_picker import GRID_INPUTS, MAX_UPLOAD_MB, UPLOAD
+from ui.controls.input_picker import GRID_INPUTS, MAX_UPLOAD_MB, UPLOAD
 
 pytestmark = pytest.mark.container
 

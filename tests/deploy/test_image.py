@@ -20,7 +20,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.deploy import container
 from tests.e2e.server import free_port, launch_chromium, wait_for_run
-from ui.lessons import available_lessons
+from ui.course.lessons import available_lessons
 
 pytestmark = pytest.mark.container
 

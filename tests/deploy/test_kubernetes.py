@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from ui.input_picker import MAX_UPLOAD_MB
+from ui.controls.input_picker import MAX_UPLOAD_MB
 
 MANIFEST = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes.yaml"
 

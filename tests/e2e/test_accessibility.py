@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.server import wait_for_run
-from ui.lessons import available_lessons
+from ui.course.lessons import available_lessons
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests import samples
 from tests.e2e.server import streamlit_server, wait_for_run
-from ui.lessons import available_lessons
+from ui.course.lessons import available_lessons
 
 pytestmark = pytest.mark.e2e
 

@@ -18,8 +18,8 @@ from cnn_core.examples import LECTURE_RGB
 from tests.e2e.server import wait_for_run
 from tests.e2e.test_linked_grid import cell, expect_lit, grid, line, num, open_page, window
 from tests.ui.test_questions import solve_question
-from ui.lessons import LESSONS
-from ui.questions import questions
+from ui.course.lessons import LESSONS
+from ui.course.questions import questions
 
 pytestmark = pytest.mark.e2e
 
@@ -216,7 +216,7 @@ def test_the_course_ends_with_every_lesson_and_its_score(page, app_url):
 
 
 def test_a_number_grid_alone_on_its_line_stays_readable_on_a_phone(phone, app_url):
-    """Stride's windows-per-pixel grid (ui.maps) takes the phone's whole width, not half."""
+    """Stride's windows-per-pixel grid (ui.components.maps) takes a phone's whole width."""
     open_page(phone, f"{app_url}/stride?n=8&f=3&p=0&s=2")
     usage = grid(phone, "Windows per pixel of the 8×8 image, stride 2")
     usage.scroll_into_view_if_needed()

@@ -87,7 +87,7 @@ def heatmaps(at: AppTest, key: str) -> list[np.ndarray]:
 
 
 def linked(at: AppTest, key: str) -> dict:
-    """The data the page sent to the linked grid with this key (ui.linked_grid)."""
+    """The data the page sent to the linked grid with this key (ui.components.linked_grid)."""
     for el in at.get("bidi_component"):
         if el.proto.id.endswith(f"-{key}"):
             return json.loads(el.proto.json)
@@ -107,6 +107,6 @@ def pinned_window(at: AppTest, key: str) -> tuple[int, int, int, int]:
 
 
 def static_maps(at: AppTest, key: str) -> dict[str, np.ndarray]:
-    """The grids of a ``ui.maps.show_maps`` with this key, by their screen-reader name."""
+    """The grids of a ``show_maps`` (ui.components.maps) with this key, by screen-reader name."""
     data = linked(at, key)
     return {g["name"]: np.asarray(g["values"]) for b in data["bands"] for g in b["grids"]}

@@ -11,10 +11,10 @@ from streamlit.testing.v1.element_tree import TextInput
 
 from tests.pages.helpers import APP, open_link, open_page, texts
 from tests.ui.test_questions import solve_question
-from ui.answers import plain
-from ui.lessons import LESSONS, ROOT, available_lessons
-from ui.questions import questions
-from ui.quiz import grid_table
+from ui.course.answers import plain
+from ui.course.lessons import LESSONS, ROOT, available_lessons
+from ui.course.questions import questions
+from ui.course.quiz import grid_table
 
 KEYS = {x.path: x.key for x in LESSONS}
 LESSON_PATHS = [x.path for x in available_lessons()]

@@ -24,7 +24,7 @@ from tests.pages.helpers import (
     pinned_window,
     texts,
 )
-from ui.photo_probe import decode
+from ui.components.photo_probe import decode
 
 PAGE = "pages/edge_detection.py"
 LECTURE_OUTPUT = [[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7], [-3, -2, -3, -16]]

@@ -1,8 +1,8 @@
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.helpers import APP
-from ui.input_picker import UPLOAD
-from ui.lessons import LESSONS, available_lessons
+from ui.controls.input_picker import UPLOAD
+from ui.course.lessons import LESSONS, available_lessons
 
 
 def home() -> AppTest:

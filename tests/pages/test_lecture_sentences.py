@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from tests.pages.helpers import open_page, texts
-from ui.lessons import lesson_for
+from ui.course.lessons import lesson_for
 
 
 def expander_text(at, label: str) -> str:

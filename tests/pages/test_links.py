@@ -10,9 +10,9 @@ import pytest
 from cnn_core import HORIZONTAL_EDGE, SOBEL_VERTICAL, box_filter, conv2d
 from cnn_core.examples import CHECKER, lecture_image
 from tests.pages.helpers import formulas, linked, linked_grids, open_link, texts
-from ui.input_picker import MAX_UPLOAD_MB
+from ui.components.photo_probe import WORKING_SIZES, encode
+from ui.controls.input_picker import MAX_UPLOAD_MB
 from ui.links import verbatim
-from ui.photo_probe import WORKING_SIZES, encode
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,9 +9,9 @@ from PIL import Image
 from cnn_core import VERTICAL_EDGE, conv2d, pool2d, relu
 from cnn_core.examples import LECTURE_RGB
 from tests.pages.helpers import formulas, linked, linked_grids, open_page, pinned_window, texts
-from ui.formulas import number
-from ui.input_picker import bundled_gray
-from ui.photos import to_display
+from ui.figures.bundled import bundled_gray
+from ui.figures.formulas import number
+from ui.figures.photos import to_display
 
 PAGE = "pages/pooling.py"
 

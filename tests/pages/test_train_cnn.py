@@ -219,7 +219,7 @@ def test_after_training_filters_maps_probabilities_confusion_and_mistakes_are_sh
 
 
 def grids_by_name(at: AppTest) -> dict[str, np.ndarray]:
-    """Every small grid (ui.maps) on the page by its name."""
+    """Every small grid (ui.components.maps) on the page by its name."""
     import json
 
     out = {}
@@ -257,7 +257,7 @@ def test_a_link_network_beyond_the_limits_warns_and_keeps_the_default(net, says)
 
 
 def test_a_thousand_pasted_rows_start_the_network_table_again_at_12():
-    from ui.network_table import DIGITS_LIMITS, network_text
+    from ui.controls.network_table import DIGITS_LIMITS, network_text
 
     row = {"layer": "dense", "filters / units": 10}
     edits = {"edited_rows": {}, "added_rows": [row] * 1000, "deleted_rows": []}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.bars import count_bars
+from ui.figures.bars import count_bars
 
 
 def test_a_chart_spanning_powers_of_ten_labels_only_powers_of_ten():

@@ -10,13 +10,13 @@ import pytest
 
 from cnn_core import VERTICAL_EDGE, conv2d, explain_cell, explain_pool
 from cnn_core.examples import LECTURE_6X6
-from ui.colors import INK, SIGNED_LUT, cell_colors, contrast, hex_rgb, luminance
-from ui.formulas import factor, number, products_formula
-from ui.grid_views import conv_terms, pool_terms
-from ui.linked_grid import Grid, linked_grid
-from ui.photo_probe import decode, encode
+from ui.components.grid_views import conv_terms, pool_terms
+from ui.components.linked_grid import Grid, linked_grid
+from ui.components.photo_probe import decode, encode
+from ui.figures.colors import INK, SIGNED_LUT, cell_colors, contrast, hex_rgb, luminance
+from ui.figures.formulas import factor, number, products_formula
 
-UI = Path(__file__).resolve().parents[2] / "ui"
+UI = Path(__file__).resolve().parents[2] / "ui" / "components"
 
 
 def written(terms) -> str:
@@ -94,7 +94,7 @@ def test_the_photo_probe_data_round_trips_as_float32():
 
 
 def test_the_browser_writes_numbers_as_python_does():
-    """grid_format.js's fmt against ui.formulas.number, run in node."""
+    """grid_format.js's fmt against ui.figures.formulas.number, run in node."""
     node = shutil.which("node")
     assert node, "node is needed to check the browser's number formatting"
     values = [0, 5, -5, -16, 3.75, -1.25, 0.70710678, 1 / 3, 123.456, -0.5, 2.5e-5, 12345.6, 1e15]
@@ -113,7 +113,7 @@ def test_the_browser_writes_numbers_as_python_does():
 
 
 def test_the_browser_brackets_negative_factors_as_python_does():
-    """grid_format.js's factor against ui.formulas.factor: noise such as −1e−15 is "0"."""
+    """grid_format.js's factor against ui.figures.formulas.factor: noise such as −1e−15 is "0"."""
     node = shutil.which("node")
     assert node, "node is needed to check the browser's number formatting"
     values = [-1, 2, -1.776e-15, -0.5, -109812.3]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.filter_picker import MAX_WEIGHT, parse_custom_filter, parse_weights, weights_text
+from ui.controls.filter_picker import MAX_WEIGHT, parse_custom_filter, parse_weights, weights_text
 from ui.links import OutOfRangeError
 
 

@@ -3,7 +3,7 @@ import pytest
 
 from cnn_core import VERTICAL_EDGE, explain_cell
 from cnn_core.examples import LECTURE_6X6, LECTURE_RGB
-from ui.formulas import (
+from ui.figures.formulas import (
     factor,
     grid_text,
     in_words,

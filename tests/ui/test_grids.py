@@ -4,9 +4,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from cnn_core.examples import LECTURE_6X6
-from ui.colors import SIGNED_SCALE
-from ui.grids import MAX_TEXT_CELLS, WINDOW_COLOR, Box, Panel, panels_figure
-from ui.photos import display_peak, image_figure, to_display
+from ui.figures.colors import SIGNED_SCALE
+from ui.figures.grids import MAX_TEXT_CELLS, WINDOW_COLOR, Box, Panel, panels_figure
+from ui.figures.photos import display_peak, image_figure, to_display
 
 
 def one(z, **panel) -> go.Figure:

@@ -9,9 +9,8 @@ import pyarrow as pa
 import pytest
 
 from cnn_core import DIGITS_NETWORK, LECTURE_NETWORK, LENET5_LIKE, Layer, describe
-from ui.links import OutOfRangeError
-from ui.network_builder import network_words, summary_table
-from ui.network_table import (
+from ui.controls.network_builder import network_words, summary_table
+from ui.controls.network_table import (
     BUILDER_LIMITS,
     DIGITS_LIMITS,
     describe_rows,
@@ -20,6 +19,7 @@ from ui.network_table import (
     parse_network,
     read_layers,
 )
+from ui.links import OutOfRangeError
 
 
 def outside_code(markdown: str) -> str:

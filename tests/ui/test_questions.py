@@ -15,10 +15,10 @@ from collections import Counter
 
 import pytest
 
-import ui.lessons
-import ui.questions
-from ui.answers import Question, grade, parse_shape, plain
-from ui.questions import TOPICS, article, questions
+import ui.course.lessons
+import ui.course.questions
+from ui.course.answers import Question, grade, parse_shape, plain
+from ui.course.questions import TOPICS, article, questions
 
 SEEDS = [0, 1, 2, 7, 42, 999_999]
 NUM = r"(−?[\d,.]+)"
@@ -158,18 +158,22 @@ def test_the_same_seed_asks_the_same_questions_and_another_seed_others():
 def test_adding_a_lesson_leaves_every_other_lessons_questions_unchanged(monkeypatch):
     seeds = (0, 5, 31)
     before = {(path, seed): questions(path, seed) for path in TOPICS for seed in seeds}
-    new = ui.lessons.Lesson("aaa", "pages/aaa.py", "A new first lesson", ":material/help:", "x", 5)
-    monkeypatch.setattr(ui.lessons, "LESSONS", [new, *reversed(ui.lessons.LESSONS)])
-    monkeypatch.setattr(ui.questions, "TOPICS", {new.path: [ui.questions.params], **TOPICS})
+    new = ui.course.lessons.Lesson(
+        "aaa", "pages/aaa.py", "A new first lesson", ":material/help:", "x", 5
+    )
+    monkeypatch.setattr(ui.course.lessons, "LESSONS", [new, *reversed(ui.course.lessons.LESSONS)])
+    monkeypatch.setattr(
+        ui.course.questions, "TOPICS", {new.path: [ui.course.questions.params], **TOPICS}
+    )
     assert {(path, seed): questions(path, seed) for path, seed in before} == before
     assert questions(new.path, 0)  # the new lesson asks its own
 
 
 def test_each_lesson_key_is_its_pages_widget_prefix():
-    for lesson in ui.lessons.LESSONS:
-        page = (ui.lessons.ROOT / lesson.path).read_text()
+    for lesson in ui.course.lessons.LESSONS:
+        page = (ui.course.lessons.ROOT / lesson.path).read_text()
         assert f'KEY = "{lesson.key}"' in page, lesson.path
-    assert len({x.key for x in ui.lessons.LESSONS}) == len(ui.lessons.LESSONS)
+    assert len({x.key for x in ui.course.lessons.LESSONS}) == len(ui.course.lessons.LESSONS)
 
 
 def test_the_stride_lesson_always_asks_a_floor_case():

@@ -8,11 +8,11 @@ import pytest
 
 from cnn_core import DIGITS_NETWORK, LENET5_LIKE, EpochStats, Layer
 from cnn_core.workers import RunView
+from ui.components.paint import checked_pixels
+from ui.controls.network_table import layers_table, network_text, parse_network, read_layers
+from ui.learn.training import Settings
+from ui.learn.training_live import CURVES_EVERY, POLL, curves_figure, draw_progress, round_step
 from ui.links import decimal
-from ui.network_table import layers_table, network_text, parse_network, read_layers
-from ui.paint import checked_pixels
-from ui.training import Settings
-from ui.training_live import CURVES_EVERY, POLL, curves_figure, draw_progress, round_step
 
 
 def settings(seed: int) -> Settings:
@@ -20,7 +20,7 @@ def settings(seed: int) -> Settings:
 
 
 class Recorder:
-    """A stand-in for ``streamlit`` in ``ui.training_live``: records what was drawn."""
+    """A stand-in for ``streamlit`` in ``ui.learn.training_live``: records what was drawn."""
 
     def __init__(self) -> None:
         self.drawn: list[tuple[str, object]] = []
@@ -39,7 +39,7 @@ def view(status: str, *, step: int = 0, total: int = 45, epochs: int = 0, ahead:
 
 def test_a_queued_run_says_how_many_runs_are_before_it_and_how_many_train_at_once(monkeypatch):
     st = Recorder()
-    monkeypatch.setattr("ui.training_live.st", st)
+    monkeypatch.setattr("ui.learn.training_live.st", st)
     draw_progress(view("queued", ahead=2), epochs=3, workers=1)
     draw_progress(view("queued", ahead=0), epochs=3, workers=1)
     assert st.drawn == [
@@ -54,7 +54,7 @@ def test_a_queued_run_says_how_many_runs_are_before_it_and_how_many_train_at_onc
 
 def test_the_progress_bar_says_the_step_the_epoch_and_the_last_loss(monkeypatch):
     st = Recorder()
-    monkeypatch.setattr("ui.training_live.st", st)
+    monkeypatch.setattr("ui.learn.training_live.st", st)
     draw_progress(view("running", step=10), epochs=3, workers=2)
     draw_progress(view("running", step=95, total=135, epochs=2), epochs=3, workers=2)
     assert st.drawn == [

@@ -8,12 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import Layer, Row, output_size, resolve_padding
-from ui.bars import count_bars
-from ui.display import chart, formula
-from ui.formulas import MINUS
-from ui.links import OutOfRangeError
-from ui.network_code import layer_name, pytorch_code
-from ui.network_table import (
+from ui.controls.network_code import layer_name, pytorch_code
+from ui.controls.network_table import (
     BUILDER_LIMITS,
     NetworkLimits,
     describe_rows,
@@ -21,6 +17,10 @@ from ui.network_table import (
     network_text,
     shape_text,
 )
+from ui.display import chart, formula
+from ui.figures.bars import count_bars
+from ui.figures.formulas import MINUS
+from ui.links import OutOfRangeError
 
 Shape = tuple[int, int, int]
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-from cnn_core import downscale, image_size, load_image, to_gray
+from cnn_core import image_size, load_image
 from cnn_core.examples import BRIGHT_TO_DARK, CHECKER, DARK_TO_BRIGHT, LECTURE_6X6
+from ui.figures.bundled import ASSETS
 from ui.links import Param, one_of, verbatim
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "tif", "tiff"]
 MAX_UPLOAD_MB = 25
 """The app's upload limit; ``.streamlit/config.toml`` sets Streamlit's to the same."""
@@ -96,23 +95,3 @@ def input_picker(key: str, *, photos: bool = True, max_side: int = 512) -> Picke
         st.error(f"Could not use {name}: {err}.")
         return None
     return PickedInput(name, gray, is_photo=True, original_shape=shape, factor=factor)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def bundled_photo(file: str, max_side: int | None = None) -> np.ndarray:
-    """A photo from assets/ as ``(n_H, n_W, 3)`` float32 0–255, shrunk to ``max_side``."""
-    rgb = load_image((ASSETS / file).read_bytes())
-    return rgb if max_side is None else downscale(rgb, max_side)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def photo_crop(file: str, top: int, left: int, *, side: int = 6, step: int = 4) -> np.ndarray:
-    """A side×side×3 crop of a bundled photo, every step-th pixel, as whole numbers 0–255."""
-    rgb = bundled_photo(file)[::step, ::step]
-    return np.round(rgb[top : top + side, left : left + side]).astype(np.int64)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def bundled_gray(file: str, max_side: int) -> np.ndarray:
-    """A bundled photo in grey, shrunk so its longer side is at most ``max_side``."""
-    return downscale(to_gray(bundled_photo(file)), max_side)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnn_core import FilterHistory, conv2d, conv2d_backward
-from ui.formulas import MINUS, factor, number
+from ui.figures.formulas import MINUS, factor, number
 
 MAX_FRAMES = 61
 """Frames sent to the browser: enough to watch the weights drift, light on the wire."""

@@ -92,7 +92,7 @@ def cell_colors(z: np.ndarray, scale: str, zrange: tuple[float, float] | None = 
 
     ``scale`` and ``zrange`` as in ``Panel``: signed values diverge from white at 0, images
     are grey (or, for an RGB image's channels, ``"red"``, ``"green"``, ``"blue"``), counts
-    blue. The linked grid (``ui.linked_grid``) paints its cells with these.
+    blue. The linked grid (``ui.components.linked_grid``) paints its cells with these.
     """
     z = np.asarray(z, dtype=np.float64)
     rng = color_range(z, scale, zrange)

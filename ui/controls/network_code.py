@@ -34,9 +34,10 @@ def pytorch_code(
 ) -> str | None:
     """Show ``to_pytorch``'s source for the table's rows (``st.code`` has a copy button).
 
-    ``rows`` are ``ui.network_table.read_layers``'s (layer, why refused). A refused row or a
-    layer that cannot apply gets an error naming it instead of code; returns the source or
-    None. ``heading``: a bold line above it (a page with its own section header leaves it out).
+    ``rows`` are ``ui.controls.network_table.read_layers``'s (layer, why refused). A
+    refused row or a layer that cannot apply gets an error naming it instead of code;
+    returns the source or None. ``heading``: a bold line above it (a page with its own
+    section header leaves it out).
     """
     if heading:
         st.markdown("**The network as code** (PyTorch: copy it and run it with torch installed)")

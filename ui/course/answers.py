@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ui.formulas import MINUS, number
+from ui.figures.formulas import MINUS, number
 
 Answer = int | float | tuple[int, ...]
 Grid = tuple[tuple[float, ...], ...]

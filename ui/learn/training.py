@@ -4,7 +4,7 @@ A run never trains in the server's process: ``cnn_core.workers.TrainingPool`` (o
 server) runs it in a worker process, at most W at a time, and shares it by its settings (a
 class pressing Train with the same settings watches one run). This module costs a run
 before it starts, says in words how it learns, and turns its outcome into the views after
-training; ``ui.training_live`` draws a run under way.
+training; ``ui.learn.training_live`` draws a run under way.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ from cnn_core.digits import digit_arrays
 from cnn_core.model import N_CLASSES
 from cnn_core.training import check_network, check_settings
 from cnn_core.workers import Outcome, TrainingPool, TrainRequest
-from ui.digit_grids import activation_maps, digit_map, filter_maps
+from ui.components.maps import show_maps
+from ui.components.paint import paint_pad
+from ui.controls.network_table import network_text
 from ui.display import chart
-from ui.grids import Panel, panels_figure
-from ui.maps import show_maps
-from ui.network_table import network_text
-from ui.paint import paint_pad
-from ui.training_live import percent
+from ui.figures.grids import Panel, panels_figure
+from ui.learn.digit_grids import activation_maps, digit_map, filter_maps
+from ui.learn.training_live import percent
 
 INPUT = (8, 8, 1)
 """One digit: 8×8 pixels, one channel."""

@@ -12,22 +12,17 @@ Test contract: the pad is ``role="grid"`` labelled "Paint a digit"; cells are
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-HERE = Path(__file__).resolve().parent
+from ui.components import register
+
 SIZE = 8
 INK = 16
 """A fully inked cell, as in the digits (each pixel counts the ink in a 4×4 block)."""
 
-_COMPONENT = st.components.v2.component(
-    "convlab.paint",
-    html="",
-    css=(HERE / "paint.css").read_text(encoding="utf-8"),
-    js=(HERE / "paint.js").read_text(encoding="utf-8"),
-)
+_COMPONENT = register("paint")
 
 
 def checked_pixels(value: object) -> np.ndarray | None:

@@ -1,7 +1,7 @@
 """Small number grids drawn compactly, many to a line: digits, filters, activation maps.
 
 Static: nothing reaches Python, so nothing reruns. Python formats every number and
-colours every cell (``ui.grids.cell_colors``); the browser (``maps.js``, ``maps.css``
+colours every cell (``ui.figures.grids.cell_colors``); the browser (``maps.js``, ``maps.css``
 beside this file) lays the grids out, a band per layer, wrapping on a phone.
 
 Test contract: each grid is ``role="grid"`` with a unique ``aria-label``; cells are
@@ -12,29 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-from ui.colors import cell_colors
-from ui.formulas import number
+from ui.components import register
+from ui.figures.colors import cell_colors
+from ui.figures.formulas import number
 
-HERE = Path(__file__).resolve().parent
-
-_COMPONENT = st.components.v2.component(
-    "convlab.maps",
-    html="",
-    css=(HERE / "maps.css").read_text(encoding="utf-8"),
-    js=(HERE / "maps.js").read_text(encoding="utf-8"),
-)
+_COMPONENT = register("maps")
 
 
 @dataclass(frozen=True)
 class Map:
     """One grid: its numbers, a short caption and a full name for screen readers.
 
-    scale, zrange : colour rule, as ``ui.grids.Panel`` (``"signed"``, ``"gray"``, ``"count"``)
+    scale, zrange : colour rule, as ``ui.figures.grids.Panel`` ("signed", "gray", "count")
     decimals : the numbers written in the cells are rounded to this many places
     band : grids of one band share a line (wrapping) under the band's title
     flags : (row, column) cells washed in vermillion (e.g. pixels no window reaches)

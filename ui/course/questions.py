@@ -2,7 +2,7 @@
 
 Pure (no Streamlit), so tests can draw the same questions a page shows. An answer comes
 from ``cnn_core`` where the engine owns the formula; ``working`` lays it out with the
-question's numbers, the way a wrong answer is corrected (``ui.answers`` grades).
+question's numbers, the way a wrong answer is corrected (``ui.course.answers`` grades).
 
 Draws are balanced so that guessing does not pay: the ReLU answer is 0 about a third of
 the time, a max-pooled cell is any of 1–9 alike, a stride walk takes 4, 9, 16, 25 or 36
@@ -30,9 +30,9 @@ from cnn_core import (
     relu,
     same_padding,
 )
-from ui.answers import Grade, Grid, Question, grade, parse_shape, plain
-from ui.formulas import MINUS, number, output_size_formula, pool_formula, products_formula
-from ui.lessons import lesson_for
+from ui.course.answers import Grade, Grid, Question, grade, parse_shape, plain
+from ui.course.lessons import lesson_for
+from ui.figures.formulas import MINUS, number, output_size_formula, pool_formula, products_formula
 
 __all__ = ["TOPICS", "Grade", "Question", "grade", "parse_shape", "plain", "questions"]
 

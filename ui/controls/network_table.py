@@ -1,6 +1,6 @@
 """A network as an editable table of layers: rows to ``Layer``s, and a network as link text.
 
-The one layer page's builder (``ui.network_builder``) and the training page share it: the
+The one layer page's builder (``ui.controls.network_builder``) and the training page share it: the
 same columns, the same blank-cell rules, one page's ``NetworkLimits`` for a link, a cell
 and the number of rows, and a row refused with its reason rather than a value silently
 ignored or clamped.
@@ -19,8 +19,8 @@ import streamlit as st
 
 from cnn_core import POOL_MODES, Layer, Row, describe
 from cnn_core.network import LAYER_KINDS
+from ui.controls.network_code import layer_name
 from ui.links import MAX_SHOWN, OutOfRangeError, verbatim
-from ui.network_code import layer_name
 
 COLUMNS = ["layer", "f", "s", "p", "filters / units", "pool mode"]
 NUMBER_COLUMNS = ("f", "s", "filters / units")

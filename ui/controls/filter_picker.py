@@ -17,7 +17,7 @@ from cnn_core import (
     VERTICAL_EDGE,
     rotated_edge,
 )
-from ui.formulas import MINUS
+from ui.figures.formulas import MINUS
 from ui.links import OutOfRangeError, Param, one_of, verbatim, whole
 
 # name → (kernel, the side a positive output means is brighter, its cnn_core.EDGE_KINDS family)

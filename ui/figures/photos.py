@@ -14,9 +14,9 @@ import streamlit as st
 from PIL import Image
 
 from cnn_core import VERTICAL_EDGE, conv2d, pool2d, relu
-from ui.colors import SIGNED_LUT
-from ui.formulas import grid_text
-from ui.input_picker import ASSETS, bundled_gray, bundled_photo
+from ui.figures.bundled import ASSETS, bundled_gray, bundled_photo
+from ui.figures.colors import SIGNED_LUT
+from ui.figures.formulas import grid_text
 
 
 def to_display(img: np.ndarray, scale: str) -> np.ndarray:
@@ -159,7 +159,7 @@ def _file_data(file: str) -> str:
 
 
 def crop_place(file: str, top: int, left: int, *, side: int = 6, step: int = 4) -> None:
-    """Where ``input_picker.photo_crop(file, top, left)`` comes from: the photo, the crop
+    """Where ``bundled.photo_crop(file, top, left)`` comes from: the photo, the crop
     outlined in amber. The crop takes every ``step``-th pixel, so it covers side·step
     pixels of the photo each way (24×24 for 6×6 at step 4)."""
     n_H, n_W = bundled_photo(file).shape[:2]

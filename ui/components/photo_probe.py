@@ -11,30 +11,22 @@ from __future__ import annotations
 
 import json
 import struct
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from cnn_core import EDGE_KINDS, conv2d, relu
-from ui.colors import SIGNED_LUT
+from ui.components import register
+from ui.controls.filter_picker import PickedFilter
+from ui.controls.input_picker import PickedInput
 from ui.display import chart
-from ui.filter_picker import PickedFilter
-from ui.formulas import number
-from ui.input_picker import PickedInput
-from ui.photos import display_peak, image_figure
+from ui.figures.colors import SIGNED_LUT
+from ui.figures.formulas import number
+from ui.figures.photos import display_peak, image_figure
 
-HERE = Path(__file__).resolve().parent
 SCALES = ("signed", "magnitude", "relu")
 
-_COMPONENT = st.components.v2.component(
-    "convlab.photo_probe",
-    html="",
-    css=(HERE / "photo_probe.css").read_text(encoding="utf-8"),
-    js=(HERE / "grid_format.js").read_text(encoding="utf-8")
-    + "\n"
-    + (HERE / "photo_probe.js").read_text(encoding="utf-8"),
-)
+_COMPONENT = register("photo_probe", "grid_format.js", "photo_probe.js")
 
 
 def encode(
@@ -44,7 +36,7 @@ def encode(
 
     ``image`` is ``(n_H, n_W)``, ``output`` the valid convolution ``(n_H − f + 1, n_W −
     f + 1)`` of it with the f×f ``weights`` (the sums, before any ReLU); ``view`` is how
-    the output is coloured (as ``ui.grids.to_display``; ``"relu"`` colours max(0, z)).
+    the output is coloured (as ``ui.figures.grids.to_display``; ``"relu"`` colours max(0, z)).
     """
     if view not in SCALES:
         raise ValueError(f"view must be one of {SCALES}, got {view!r}")

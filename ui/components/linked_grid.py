@@ -18,28 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-from ui.colors import cell_colors
+from ui.components import register
+from ui.figures.colors import cell_colors
 
-HERE = Path(__file__).resolve().parent
 FORMULAS = ("products", "sum", "max", "average")
 
 
-def _source(name: str) -> str:
-    return (HERE / name).read_text(encoding="utf-8")
-
-
-_COMPONENT = st.components.v2.component(
-    "convlab.linked_grid",
-    html="",
-    css=_source("linked_grid.css"),
-    # One ES module: the shared number formatting, then the component.
-    js=_source("grid_format.js") + "\n" + _source("linked_grid.js"),
-)
+_COMPONENT = register("linked_grid", "grid_format.js", "linked_grid.js")
 
 
 @dataclass(frozen=True)
@@ -48,7 +37,7 @@ class Grid:
 
     role : ``"input"`` (the window slides over it, padded as drawn), ``"filter"`` or
         ``"output"``
-    scale : colour rule, as ``ui.grids.Panel``: ``"signed"``, ``"gray"`` or ``"count"``
+    scale : colour rule, as ``ui.figures.grids.Panel``: ``"signed"``, ``"gray"`` or ``"count"``
     name : how the arithmetic line names its cells (``"Output cell"``)
     channel : the input channel this grid shows (inputs, filter slices)
     group : the filter this grid belongs to: filter ``m``'s slices and output channel ``m``

@@ -16,9 +16,9 @@ import secrets
 
 import streamlit as st
 
-from ui.answers import Grid, Question, grade, plain
-from ui.formulas import number
-from ui.questions import questions
+from ui.course.answers import Grid, Question, grade, plain
+from ui.course.questions import questions
+from ui.figures.formulas import number
 
 SCORE = "_quiz_score"
 """Session state: ``{"page:seed:question": right}``, the latest grade of each question."""

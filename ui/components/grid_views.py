@@ -1,6 +1,6 @@
 """The grids of each kind of lesson: what to send the linked grid for a conv, a volume, a pool.
 
-Each returns ``ui.linked_grid.Grid``s or the terms the browser writes out; every number
+Each returns ``ui.components.linked_grid.Grid``s or the terms the browser writes out; every number
 comes from cnn_core.
 """
 
@@ -12,7 +12,7 @@ import numpy as np
 
 from cnn_core import pool2d
 from cnn_core.windows import pool_winners, windows
-from ui.linked_grid import Grid
+from ui.components.linked_grid import Grid
 
 
 def conv_terms(
@@ -22,7 +22,7 @@ def conv_terms(
 
     ``x`` is ``(n_H, n_W)`` or ``(n_H, n_W, n_c)``, ``w`` one filter ``(f, f[, n_c])``.
     Returns ``(n_H', n_W', f·f·n_c, 2)``: channel by channel, then column, then row, the
-    order of ``ui.formulas.products_formula``.
+    order of ``ui.figures.formulas.products_formula``.
     """
     w = np.asarray(w)
     win = windows(x, w.shape[0], stride=stride, padding=padding)

@@ -1,4 +1,4 @@
-"""Digits, learned filters and activation maps as small number grids (``ui.maps``).
+"""Digits, learned filters and activation maps as small number grids (``ui.components.maps``).
 
 Names carry a ``prefix`` so two views on one page never share a grid's name.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnn_core import Digits, Layer
-from ui.maps import Map
+from ui.components.maps import Map
 
 INK_RANGE = (0.0, 16.0)
 MAX_MAPS = 16

@@ -17,9 +17,9 @@ import streamlit as st
 
 from cnn_core import EpochStats, Layer
 from cnn_core.workers import Outcome, Run, RunView, TrainingPool
-from ui.digit_grids import filter_maps
+from ui.components.maps import show_maps
 from ui.display import chart
-from ui.maps import show_maps
+from ui.learn.digit_grids import filter_maps
 
 POLL = 0.25
 """Seconds between looks at a run under way: the progress bar moves at most this often."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.input_picker import UPLOAD
-from ui.lessons import LESSONS, Lesson, available_lessons, lesson_for
-from ui.page import kept_in_links
-from ui.quiz import SCORE, check_yourself
+from ui.controls.input_picker import UPLOAD
+from ui.course.lessons import LESSONS, Lesson, available_lessons, lesson_for
+from ui.course.quiz import SCORE, check_yourself
+from ui.links import kept_in_links
 
 HOME = "pages/home.py"
 OPENED = "_lessons_opened"
@@ -51,7 +51,7 @@ def lesson_path(path: str) -> None:
 def lesson_scores() -> dict[str, tuple[int, int]]:
     """Each lesson's ``(right, checked)`` over its questions checked in this session.
 
-    ``ui.quiz`` keeps the latest grade of each question as ``"page:seed:question"``; a
+    ``ui.course.quiz`` keeps the latest grade of each question as ``"page:seed:question"``; a
     lesson's page key is its ``Lesson.key``.
     """
     scores: dict[str, tuple[int, int]] = {}

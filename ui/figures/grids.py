@@ -1,9 +1,9 @@
 """Number grids as Plotly figures: panels side by side, with windows, padding and marks.
 
 Small grids show their numbers in the cells (sized to read on a projector); large ones
-are colour only (colours: ``ui.colors``). The current window is outlined, the zero
+are colour only (colours: ``ui.figures.colors``). The current window is outlined, the zero
 border washed out. Grids a student scrubs are drawn by the linked grid instead
-(``ui.linked_grid``); these are the figures that stay still.
+(``ui.components.linked_grid``); these are the figures that stay still.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from ui.colors import color_range
-from ui.formulas import grid_text, number
+from ui.figures.colors import color_range
+from ui.figures.formulas import grid_text, number
 
 MAX_TEXT_CELLS = 20 * 20
 """Grids with more cells than this are drawn without numbers (text costs ~3 KB a cell)."""

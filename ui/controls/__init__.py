@@ -1,0 +1,1 @@
+"""Shared controls: the input and filter pickers, the network table and its code."""

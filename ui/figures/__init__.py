@@ -1,0 +1,1 @@
+"""Figures: Plotly charts, pictures and the rules they share (colours, numbers as text)."""

@@ -1,0 +1,1 @@
+"""Learning on a page: a filter learning, a CNN training (live and after), digit grids."""
