@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import prod
 
+from cnn_core.kinds import KINDS
 from cnn_core.network import Layer, check_applies
 from cnn_core.shapes import check_int
 
@@ -95,17 +96,6 @@ class RunCost:
     memory_bytes: int
 
 
-def _forward_cost(layer: Layer, shape_in: tuple[int, ...], shape_out: tuple[int, ...]) -> int:
-    """Multiply-adds of one layer's forward pass for one example."""
-    if layer.kind == "conv":
-        return prod(shape_out) * layer.f * layer.f * shape_in[2]
-    if layer.kind == "pool":
-        return prod(shape_out) * layer.f * layer.f
-    if layer.kind in ("dense", "softmax"):
-        return shape_in[0] * shape_out[0]
-    return 0  # flatten moves no numbers
-
-
 def training_cost(
     input_shape: tuple[int, int, int],
     layers: list[Layer],
@@ -152,7 +142,7 @@ def training_cost(
     forward = 0
     shape = tuple(input_shape)
     for row in rows:
-        forward += _forward_cost(row.layer, shape, row.shape)
+        forward += KINDS[row.layer.kind].cost(row.layer, shape, row.shape)
         shape = row.shape
     parameters = sum(row.params for row in rows)
     activations = prod(input_shape) + sum(row.activations for row in rows)

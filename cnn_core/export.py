@@ -8,8 +8,8 @@ softmax left to the loss.
 
 from __future__ import annotations
 
+from cnn_core.kinds import KINDS
 from cnn_core.network import Layer, Row, check_applies
-from cnn_core.shapes import resolve_padding
 
 _HEADER = '''\
 """{title}
@@ -24,50 +24,14 @@ from torch import nn
 
 model = nn.Sequential('''
 
-_FLATTEN_NOTE = (
-    "    # Order: torch flattens each image channel by channel (n_c, n_H, n_W); a\n"
-    "    # channels-last flatten (n_H, n_W, n_c) lists the same {n:,} numbers in another\n"
-    "    # order, so weights trained in one layout do not fit the other unchanged.\n"
-)
-
-_SOFTMAX_NOTE = (
-    "    # No nn.Softmax here: the model outputs {n} scores (logits), and\n"
-    "    # nn.CrossEntropyLoss applies the softmax itself (as log-softmax, which stays\n"
-    "    # accurate for very confident scores). For probabilities: model(x).softmax(dim=1).\n"
-)
-
 
 def _shape_text(shape: tuple[int, ...]) -> str:
     return "×".join(map(str, shape))
 
 
-def _modules(row: Row, shape_in: tuple[int, ...], last: bool) -> list[str]:
-    """The torch modules of one layer, one source line each."""
-    layer = row.layer
-    if layer.kind == "conv":
-        p = resolve_padding(layer.p, layer.f)
-        return [
-            f"nn.Conv2d({shape_in[2]}, {layer.n}, kernel_size={layer.f}, "
-            f"stride={layer.s}, padding={p}),",
-            "nn.ReLU(),",
-        ]
-    if layer.kind == "pool":
-        pool = "MaxPool2d" if layer.mode == "max" else "AvgPool2d"
-        return [f"nn.{pool}(kernel_size={layer.f}, stride={layer.s}),"]
-    if layer.kind == "flatten":
-        return ["nn.Flatten(),"]
-    linear = f"nn.Linear({shape_in[0]}, {layer.n}),"
-    if layer.kind == "dense":
-        return [linear, "nn.ReLU(),"]
-    # A softmax in the middle of a network is an activation like any other.
-    return [linear] if last else [linear, "nn.Softmax(dim=1),"]
-
-
 def _comment(row: Row) -> str:
     """``CONV f=3 s=1 p=same, 8 filters → 8×8×8, 224 parameters``, with p spelled out."""
-    label = row.layer.label()
-    if row.layer.kind == "conv" and isinstance(row.layer.p, str):
-        label += f' ("{row.layer.p}": padding={resolve_padding(row.layer.p, row.layer.f)})'
+    label = KINDS[row.layer.kind].torch_label(row.layer)
     params = f", {row.params:,} parameters" if row.params else ""
     return f"# {label} → {_shape_text(row.shape)}{params}"
 
@@ -134,12 +98,8 @@ def to_pytorch(input_shape: tuple[int, int, int], layers: list[Layer]) -> str:
     shape: tuple[int, ...] = (n_H, n_W, n_c)
     for i, row in enumerate(rows):
         lines.append(f"    {_comment(row)}")
-        if row.layer.kind == "flatten":
-            lines.append(_FLATTEN_NOTE.format(n=row.shape[0]).rstrip("\n"))
-        last = i == len(rows) - 1
-        lines += [f"    {module}" for module in _modules(row, shape, last)]
-        if row.layer.kind == "softmax" and last:
-            lines.append(_SOFTMAX_NOTE.format(n=row.layer.n).rstrip("\n"))
+        modules = KINDS[row.layer.kind].torch(row.layer, shape, row.shape, i == len(rows) - 1)
+        lines += [f"    {line}" for line in modules]
         shape = row.shape
 
     out = shape if len(shape) == 1 else (shape[2], shape[0], shape[1])

@@ -3,21 +3,18 @@
 A CONV or FC layer includes its ReLU, as in the lecture; the last layer is SOFTMAX with
 one unit per digit, whose softmax is applied in the loss and in ``predict_proba``, so
 ``forward`` returns the class scores (logits). Backward is the chain rule through every
-layer (``conv2d_backward``, ``pool2d_backward``, ReLU and the dense layers).
+layer, each kind's own step (``cnn_core.kinds``: ``conv2d_backward``, ``pool2d_backward``,
+ReLU and the dense layers).
 ``cnn_core.training`` trains it; ``cnn_core.digits`` gives its inputs.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from cnn_core.arrays import as_array
-from cnn_core.backward import conv2d_backward, pool2d_backward
-from cnn_core.conv import conv2d
+from cnn_core.kinds import KINDS, softmax
 from cnn_core.network import Layer, check_applies, describe
-from cnn_core.pool import pool2d, relu
 from cnn_core.shapes import check_int
 
 N_CLASSES = 10
@@ -104,27 +101,12 @@ def init_params(input_shape: tuple[int, int, int], layers: list[Layer], *, seed:
     shape = tuple(input_shape)
     params: Params = []
     for layer, row in zip(layers, rows, strict=True):
-        if layer.kind == "conv":
-            n_in = layer.f * layer.f * shape[2]
-            W = rng.normal(0.0, math.sqrt(2.0 / n_in), (layer.f, layer.f, shape[2], layer.n))
-            params.append((W, np.zeros(layer.n)))
-        elif layer.kind in ("dense", "softmax"):
-            n_in, n_out = shape[0], layer.n
-            var = 2.0 / n_in if layer.kind == "dense" else 2.0 / (n_in + n_out)
-            params.append((rng.normal(0.0, math.sqrt(var), (n_in, n_out)), np.zeros(n_out)))
-        else:
-            params.append(())
+        params.append(KINDS[layer.kind].init(layer, shape, rng))
         shape = row.shape
     return params
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax, shifted by each row's maximum so no exponential overflows."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _log_softmax(z: np.ndarray) -> np.ndarray:
+def _logsoftmax(z: np.ndarray) -> np.ndarray:
     """``z − log Σ exp z``, computed as ``(z − max) − log Σ exp(z − max)``: never overflows."""
     shifted = z - z.max(axis=1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
@@ -136,16 +118,7 @@ def _forward(params: Params, x: np.ndarray, layers: list[Layer]) -> list[np.ndar
     a = x
     last = len(layers) - 1
     for i, (layer, p) in enumerate(zip(layers, params, strict=True)):
-        if layer.kind == "conv":
-            a = relu(conv2d(a, p[0], p[1], stride=layer.s, padding=layer.p))
-        elif layer.kind == "pool":
-            a = pool2d(a, layer.f, stride=layer.s, mode=layer.mode)
-        elif layer.kind == "flatten":
-            a = a.reshape(len(a), -1)
-        else:
-            a = a @ p[0] + p[1]
-            if i < last:  # the last layer's softmax is applied in the loss
-                a = relu(a) if layer.kind == "dense" else _softmax(a)
+        a = KINDS[layer.kind].forward(layer, a, p, i == last)
         acts.append(a)
     return acts
 
@@ -155,36 +128,23 @@ def _backward(
 ) -> Params:
     """Gradients of the mean cross-entropy with respect to every parameter, layer by layer."""
     m = len(x)
-    dz = _softmax(acts[-1])
-    dz[np.arange(m), y] -= 1.0
-    dz /= m  # ∂L/∂Z^[L] = (ŷ − y) / m
+    grad = softmax(acts[-1])
+    grad[np.arange(m), y] -= 1.0
+    grad /= m  # ∂L/∂Z^[L] = (ŷ − y) / m
     grads: Params = [()] * len(layers)
-    da = None
-    for i in range(len(layers) - 1, -1, -1):
-        layer, p = layers[i], params[i]
+    last = len(layers) - 1
+    for i in range(last, -1, -1):
         a_prev = acts[i - 1] if i else x
-        if i < len(layers) - 1:
-            a = acts[i]
-            if layer.kind in ("conv", "dense"):
-                dz = da * (a > 0)  # ReLU: the gradient passes where z > 0, and a > 0 there
-            elif layer.kind == "softmax":  # a softmax inside the network
-                dz = a * (da - (da * a).sum(axis=1, keepdims=True))
-        if layer.kind == "conv":
-            da, dW, db = conv2d_backward(a_prev, p[0], dz, stride=layer.s, padding=layer.p)
-            grads[i] = (dW, db)
-        elif layer.kind == "pool":
-            da = pool2d_backward(a_prev, da, layer.f, stride=layer.s, mode=layer.mode)
-        elif layer.kind == "flatten":
-            da = da.reshape(a_prev.shape)
-        else:
-            grads[i] = (a_prev.T @ dz, dz.sum(axis=0))
-            da = dz @ p[0].T
+        layer = layers[i]
+        grad, grads[i] = KINDS[layer.kind].backward(
+            layer, a_prev, acts[i], grad, params[i], i == last
+        )
     return grads
 
 
 def _cross_entropy(logits: np.ndarray, y: np.ndarray) -> float:
     """Mean of ``−log ŷ[true class]``, from a numerically stable log-softmax."""
-    return float(-_log_softmax(logits)[np.arange(len(y)), y].mean())
+    return float(-_logsoftmax(logits)[np.arange(len(y)), y].mean())
 
 
 def _cast(params: Params, dtype: np.dtype, layers: list[Layer]) -> Params:
@@ -236,7 +196,7 @@ def forward(
     acts = _forward(_cast(params, x.dtype, layers), x, layers)
     if not keep:
         return acts[-1]
-    return acts[-1], [*acts[:-1], _softmax(acts[-1])]
+    return acts[-1], [*acts[:-1], softmax(acts[-1])]
 
 
 def predict_proba(params: Params, x: np.ndarray, layers: list[Layer]) -> np.ndarray:
@@ -249,7 +209,7 @@ def predict_proba(params: Params, x: np.ndarray, layers: list[Layer]) -> np.ndar
     >>> p.shape, bool(np.allclose(p.sum(axis=1), 1))
     ((3, 10), True)
     """
-    return _softmax(forward(params, x, layers))
+    return softmax(forward(params, x, layers))
 
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n: int = N_CLASSES) -> np.ndarray:

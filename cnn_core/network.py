@@ -11,24 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import prod
 
-from cnn_core.shapes import (
-    check_int,
-    check_pool,
-    conv_params,
-    dense_params,
-    output_size,
-    resolve_padding,
-)
+from cnn_core.kinds import KINDS
+from cnn_core.shapes import check_int
 
-LAYER_KINDS = ("conv", "pool", "flatten", "dense", "softmax")
+LAYER_KINDS = tuple(KINDS)
+"""The kinds' names (``cnn_core.kinds``): conv, pool, flatten, dense, softmax."""
 
 
 @dataclass(frozen=True)
 class Layer:
-    """One layer. ``kind`` is one of ``LAYER_KINDS``; the other fields apply as named:
-
-    conv: ``f``, ``s``, ``p`` (int or ``"same"``), ``n`` filters; pool: ``f``, ``s``,
-    ``mode``; dense and softmax: ``n`` units; flatten: nothing.
+    """One layer. ``kind`` is one of ``LAYER_KINDS``; the other fields apply as its kind's
+    ``fields`` say (``cnn_core.kinds``): conv: ``f``, ``s``, ``p`` (int or ``"same"``),
+    ``n`` filters; pool: ``f``, ``s``, ``mode``; dense and softmax: ``n`` units; flatten:
+    nothing.
     """
 
     kind: str
@@ -40,14 +35,8 @@ class Layer:
 
     def label(self) -> str:
         """How the lecture writes it: ``CONV f=5 s=1 p=0, 8 filters``."""
-        if self.kind == "conv":
-            return f"CONV f={self.f} s={self.s} p={self.p}, {self.n} filter{'s' * (self.n != 1)}"
-        if self.kind == "pool":
-            return f"POOL {self.mode} f={self.f} s={self.s}"
-        if self.kind == "flatten":
-            return "FLATTEN"
-        units = f"{self.n} unit{'s' * (self.n != 1)}"
-        return f"{'FC' if self.kind == 'dense' else 'SOFTMAX'} {units}"
+        kind = KINDS.get(self.kind)
+        return kind.label(self) if kind else "a layer of unknown kind"
 
 
 @dataclass(frozen=True)
@@ -63,29 +52,9 @@ class Row:
 
 def _apply(layer: Layer, shape: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
     """Output shape and parameters of one layer, or ValueError with the reason."""
-    if layer.kind not in LAYER_KINDS:
+    if layer.kind not in KINDS:
         raise ValueError(f'unknown layer "{layer.kind}": use one of {", ".join(LAYER_KINDS)}')
-    if layer.kind in ("conv", "pool"):
-        if len(shape) != 3:
-            raise ValueError(f"{layer.kind} needs an n_H×n_W×n_c volume, got a flat {shape[0]}")
-        n_H, n_W, n_c = shape
-        if layer.kind == "conv":
-            f = check_int("filter size f", layer.f, 1)
-            p = resolve_padding(layer.p, f)
-            n = check_int("number of filters", layer.n, 1)
-            out = (output_size(n_H, f, p, layer.s), output_size(n_W, f, p, layer.s), n)
-            return out, conv_params(f, n_c, n)
-        f = check_pool(n_H, n_W, layer.f, layer.mode)  # the checks pool2d makes
-        return (output_size(n_H, f, 0, layer.s), output_size(n_W, f, 0, layer.s), n_c), 0
-    if layer.kind == "flatten":
-        return (prod(shape),), 0
-    if len(shape) != 1:
-        raise ValueError(
-            f"a {layer.kind} layer needs a flat input; add FLATTEN after the "
-            f"{'×'.join(map(str, shape))} volume"
-        )
-    n = check_int("units", layer.n, 1)
-    return (n,), dense_params(shape[0], n)
+    return KINDS[layer.kind].apply(layer, shape)
 
 
 def describe(input_shape: tuple[int, int, int], layers: list[Layer]) -> list[Row]:

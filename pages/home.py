@@ -6,6 +6,7 @@ import streamlit as st
 from cnn_core import SOBEL_HORIZONTAL, SOBEL_VERTICAL, conv2d, downscale, load_image, to_gray
 from ui.controls.input_picker import ASSETS, UPLOAD
 from ui.course.lessons import LESSONS, available_lessons
+from ui.figures.formulas import spelled
 from ui.figures.photos import picture, png_data
 from ui.links import kept_in_links, save_link
 from ui.page import setup_page
@@ -30,9 +31,9 @@ setup_page("home")
 kept = kept_in_links()  # presentation mode goes with every link on the page
 st.title("ConvLab")
 st.write(
-    "ConvLab teaches how a convolutional neural network sees an image, in nine short "
-    "lessons that follow the lecture: every number on screen is computed, and each lesson "
-    "ends with questions that check you."
+    "ConvLab teaches how a convolutional neural network sees an image, in "
+    f"{spelled(len(available_lessons()))} short lessons that follow the lecture: every "
+    "number on screen is computed, and each lesson ends with questions that check you."
 )
 photo, edges = first_impression(PHOTO)
 # Side by side on a phone too (Streamlit stacks columns below 640 px): stacked, the two

@@ -110,7 +110,8 @@ def test_streamlit_is_the_minor_version_the_deep_link_workaround_was_checked_on(
 
 
 def test_the_readme_lists_every_lesson_in_course_order():
-    """Adding a lesson means the page, ui/lessons.py and its test; this catches the README."""
+    """Adding a lesson means its page, its record in ui/course/lessons.py, its test and its row
+    here; this catches a forgotten row."""
     from ui.course.lessons import LESSONS
 
     table = (ROOT / "README.md").read_text().split("## Pages", 1)[1].split("\n## ", 1)[0]

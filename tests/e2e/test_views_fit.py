@@ -18,8 +18,7 @@ from cnn_core.examples import LECTURE_RGB
 from tests.e2e.server import wait_for_run
 from tests.e2e.test_linked_grid import cell, expect_lit, grid, line, num, open_page, window
 from tests.ui.test_questions import solve_question
-from ui.course.lessons import LESSONS
-from ui.course.questions import questions
+from ui.course.lessons import LESSONS, questions
 
 pytestmark = pytest.mark.e2e
 

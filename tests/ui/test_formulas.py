@@ -10,6 +10,7 @@ from ui.figures.formulas import (
     number,
     output_size_formula,
     products_formula,
+    spelled,
 )
 
 
@@ -75,6 +76,12 @@ def test_products_formula_over_a_volume_lists_all_27_channel_by_channel():
     assert text.count("×") == 27
     assert text.startswith("3×1 + 1×1 + 2×1")  # red column first, as the 6×6
     assert "(−1) + 3×1 + 0×1 + 1×1 + 1×0" in text  # then green: the transpose
+
+
+def test_small_counts_are_spelled_out_up_to_twelve():
+    assert [spelled(n) for n in (0, 1, 9, 12, 13, 1_437)] == [
+        "no", "one", "nine", "twelve", "13", "1,437"
+    ]  # fmt: skip
 
 
 def test_big_counts_in_words():

@@ -16,11 +16,13 @@ from collections import Counter
 import pytest
 
 import ui.course.lessons
-import ui.course.questions
 from ui.course.answers import Question, grade, parse_shape, plain
-from ui.course.questions import TOPICS, article, questions
+from ui.course.lessons import LESSONS, questions
+from ui.course.questions.sizes import params
+from ui.course.questions.words import article
 
 SEEDS = [0, 1, 2, 7, 42, 999_999]
+PATHS = [lesson.path for lesson in LESSONS]
 NUM = r"(−?[\d,.]+)"
 MANY = range(1_500)
 
@@ -113,14 +115,14 @@ def solve_question(q: Question):
 
 
 def all_questions() -> list[tuple[str, int, Question]]:
-    return [(path, seed, q) for path in TOPICS for seed in SEEDS for q in questions(path, seed)]
+    return [(path, seed, q) for path in PATHS for seed in SEEDS for q in questions(path, seed)]
 
 
 def drawn(path: str, key: str, seeds=MANY) -> list[Question]:
     return [q for seed in seeds for q in questions(path, seed) if q.key == key]
 
 
-@pytest.mark.parametrize("path", sorted(TOPICS))
+@pytest.mark.parametrize("path", PATHS)
 def test_every_lesson_asks_at_least_three_questions_ending_with_a_question_mark(path):
     asked = questions(path, 0)
     assert len(asked) >= 3
@@ -138,7 +140,7 @@ def test_every_answer_equals_an_independent_computation():
             assert grade(q, plain(q.answer)).right, (path, seed, q.text)
 
 
-@pytest.mark.parametrize("path", sorted(TOPICS))
+@pytest.mark.parametrize("path", PATHS)
 def test_many_seeds_agree_with_the_independent_computation(path):
     for seed in range(0, 3_000, 7):
         for q in questions(path, seed):
@@ -150,30 +152,27 @@ def test_many_seeds_agree_with_the_independent_computation(path):
 
 
 def test_the_same_seed_asks_the_same_questions_and_another_seed_others():
-    for path in TOPICS:
+    for path in PATHS:
         assert questions(path, 3) == questions(path, 3)
         assert [q.text for q in questions(path, 3)] != [q.text for q in questions(path, 4)]
 
 
 def test_adding_a_lesson_leaves_every_other_lessons_questions_unchanged(monkeypatch):
     seeds = (0, 5, 31)
-    before = {(path, seed): questions(path, seed) for path in TOPICS for seed in seeds}
+    before = {(path, seed): questions(path, seed) for path in PATHS for seed in seeds}
     new = ui.course.lessons.Lesson(
-        "aaa", "pages/aaa.py", "A new first lesson", ":material/help:", "x", 5
+        "aaa", "pages/aaa.py", "A new first lesson", ":material/help:", "x", 5, (params,)
     )
-    monkeypatch.setattr(ui.course.lessons, "LESSONS", [new, *reversed(ui.course.lessons.LESSONS)])
-    monkeypatch.setattr(
-        ui.course.questions, "TOPICS", {new.path: [ui.course.questions.params], **TOPICS}
-    )
+    monkeypatch.setattr(ui.course.lessons, "LESSONS", [new, *reversed(LESSONS)])
     assert {(path, seed): questions(path, seed) for path, seed in before} == before
     assert questions(new.path, 0)  # the new lesson asks its own
 
 
 def test_each_lesson_key_is_its_pages_widget_prefix():
-    for lesson in ui.course.lessons.LESSONS:
+    for lesson in LESSONS:
         page = (ui.course.lessons.ROOT / lesson.path).read_text()
         assert f'KEY = "{lesson.key}"' in page, lesson.path
-    assert len({x.key for x in ui.course.lessons.LESSONS}) == len(ui.course.lessons.LESSONS)
+    assert len({x.key for x in LESSONS}) == len(LESSONS)
 
 
 def test_the_stride_lesson_always_asks_a_floor_case():
@@ -254,7 +253,7 @@ def test_pooling_shapes_mostly_use_the_usual_f2_s2_and_never_s1():
 
 def test_no_filter_is_padded_beyond_same():
     """No 1×1 filter with pad 2: a question pads at most (f − 1)/2, as "same" would."""
-    for path in TOPICS:
+    for path in PATHS:
         for q in (q for seed in range(0, 3_000, 10) for q in questions(path, seed)):
             if "pad p = " in q.text:
                 m = re.search(r"(\d+)×\1(?:×\d+)? filter|filters? (\d+)×", q.text)
@@ -264,7 +263,7 @@ def test_no_filter_is_padded_beyond_same():
 
 
 def test_every_question_with_a_filter_says_it_slides_without_flipping():
-    for path in TOPICS:
+    for path in PATHS:
         for q in (q for seed in SEEDS for q in questions(path, seed)):
             if re.search(r"filters? W|filter slides|filters? \d+×\d+×\d+ sliding", q.text):
                 assert "without flipping, as in the lecture" in q.text, q.text
@@ -286,7 +285,7 @@ def test_articles_read_aloud(n, words):
 
 
 def test_no_question_says_a_8_or_a_11():
-    for path in TOPICS:
+    for path in PATHS:
         for q in (q for seed in range(300) for q in questions(path, seed)):
             assert not re.search(r"\b[Aa] (8|11|18)\d*×", q.text), q.text
             assert not re.search(r"\brings?\b", q.text), q.text

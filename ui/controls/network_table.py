@@ -18,12 +18,16 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import POOL_MODES, Layer, Row, describe
+from cnn_core.kinds import KINDS
 from cnn_core.network import LAYER_KINDS
 from ui.controls.network_code import layer_name
 from ui.links import MAX_SHOWN, OutOfRangeError, verbatim
 
 COLUMNS = ["layer", "f", "s", "p", "filters / units", "pool mode"]
 NUMBER_COLUMNS = ("f", "s", "filters / units")
+FIELD_COLUMNS = {"f": "f", "s": "s", "p": "p", "n": "filters / units", "mode": "pool mode"}
+"""Each ``Layer`` field's column; a kind's ``fields`` (``cnn_core.kinds``) say which apply."""
+FIELD_NAMES = {"f": "filter size f", "s": "stride s", "p": "padding p"}
 
 
 @dataclass(frozen=True)
@@ -75,16 +79,19 @@ class NetworkLimits:
 
     def ranges(self, layer: Layer) -> list[tuple[str, int, int, int]]:
         """(name, value, lowest, highest) of each number the layer uses."""
+        kind = KINDS[layer.kind]
         out: list[tuple[str, int, int, int]] = []
-        if layer.kind in ("conv", "pool"):
-            out += [("filter size f", layer.f, 1, self.f), ("stride s", layer.s, 1, self.s)]
-        if layer.kind == "conv":
-            if not isinstance(layer.p, str):
-                out.append(("padding p", layer.p, 0, self.p))
-            out.append(("filters", layer.n, 1, self.filters))
-        if layer.kind in ("dense", "softmax"):
-            out.append(("units", layer.n, 1, self.units))
+        for field in kind.fields:
+            if field == "n":
+                most = self.filters if kind.count == "filters" else self.units
+                out.append((kind.count, layer.n, 1, most))
+            elif field in ("f", "s") or (field == "p" and not isinstance(layer.p, str)):
+                lowest = 0 if field == "p" else 1
+                out.append((FIELD_NAMES[field], getattr(layer, field), lowest, self[field]))
         return out
+
+    def __getitem__(self, field: str) -> int:
+        return getattr(self, field)
 
 
 DIGITS_LIMITS = NetworkLimits(
@@ -108,20 +115,18 @@ networks the lecture names: AlexNet's 11×11 stride-4 filters on 227×227×3 and
 channels are the conv-parameters slider's."""
 
 
+def _cell(layer: Layer, field: str) -> object:
+    """A layer's value for one column, blank where its kind has no such setting."""
+    if field not in KINDS[layer.kind].fields:
+        return None
+    value = getattr(layer, field)
+    return str(value) if field == "p" else value
+
+
 def layers_table(layers: list[Layer]) -> pd.DataFrame:
     """Layers → editor rows; a cell that does not apply to the layer stays blank."""
     table = pd.DataFrame(
-        [
-            [
-                la.kind,
-                la.f if la.kind in ("conv", "pool") else None,
-                la.s if la.kind in ("conv", "pool") else None,
-                str(la.p) if la.kind == "conv" else None,
-                la.n if la.kind in ("conv", "dense", "softmax") else None,
-                la.mode if la.kind == "pool" else None,
-            ]
-            for la in layers
-        ],
+        [[la.kind, *(_cell(la, field) for field in FIELD_COLUMNS)] for la in layers],
         columns=COLUMNS,
     )
     # Always floats (a blank is NaN), whichever layers the table starts with.
@@ -274,7 +279,8 @@ def read_layers(
             shown = verbatim(name) if name else "blank"
             why.append(f"its layer kind is {shown}: choose one of {', '.join(LAYER_KINDS)}")
             name = ""
-        uses = {"conv": "fspn", "pool": "fs", "dense": "n", "softmax": "n"}.get(name, "")
+        kind = KINDS.get(name)
+        uses = "".join(c for c in "fspn" if kind and c in kind.fields)
         unused = [c for c in "fspn" if c not in uses and not _blank(cells[c])]
         if name == "pool" and "p" in unused:
             why.append(
@@ -290,7 +296,7 @@ def read_layers(
         bounds = {
             "f": ("f", 1, limits.f),
             "s": ("stride s", 1, limits.s),
-            "n": (("filters", 1, limits.filters) if name == "conv" else ("units", 1, limits.units)),
+            "n": (kind.count, 1, limits[kind.count]) if kind and kind.count else None,
         }
         for c in uses.replace("p", ""):
             if not _blank(cells[c]):
@@ -307,7 +313,7 @@ def read_layers(
                 if problem:
                     fields.pop("p")
                     why.append(f'{problem}, "same" or "valid"')
-        if name == "pool" and not _blank(mode):
+        if kind and "mode" in kind.fields and not _blank(mode):
             if str(mode) in POOL_MODES:
                 fields["mode"] = str(mode)
             else:
@@ -320,50 +326,46 @@ def read_layers(
 
 def network_text(layers: list[Layer]) -> str:
     """A network for a link: ``conv 3 1 same 8; pool 2 2 max; flatten; softmax 10``."""
-    parts = []
-    for la in layers:
-        if la.kind == "conv":
-            parts.append(f"conv {la.f} {la.s} {la.p} {la.n}")
-        elif la.kind == "pool":
-            parts.append(f"pool {la.f} {la.s} {la.mode}")
-        elif la.kind == "flatten":
-            parts.append("flatten")
-        else:
-            parts.append(f"{la.kind} {la.n}")
-    return "; ".join(parts)
+    return "; ".join(
+        " ".join([la.kind, *(str(getattr(la, f)) for f in KINDS[la.kind].fields)]) for la in layers
+    )
+
+
+def _field(field: str, word: str) -> object:
+    """One word of a network's link text as the field it stands for; ValueError if not."""
+    if field == "p" and word in ("same", "valid"):
+        return word
+    if field == "mode":
+        if word not in POOL_MODES:
+            raise ValueError
+        return word
+    return int(word)
+
+
+NETWORK_FORM = "conv f s p n; pool f s mode; flatten; …"
 
 
 def parse_network(text: str, limits: NetworkLimits = DIGITS_LIMITS) -> list[Layer]:
     """The inverse of ``network_text``; ValueError saying what a link may hold, and
     ``OutOfRangeError`` naming the first number beyond ``limits``."""
-    fields = {"conv": 4, "pool": 3, "flatten": 0, "dense": 1, "softmax": 1}
     parts = [p.split() for p in text.split(";") if p.strip()]
     if not parts:
-        raise ValueError("not a network written as conv f s p n; pool f s mode; flatten; …")
+        raise ValueError(f"not a network written as {NETWORK_FORM}")
     if len(parts) > limits.layers:
         raise OutOfRangeError(
             f"a network of {len(parts):,} layers, more than the {limits.layers} this page takes"
         )
     layers = []
     for words in parts:
-        kind, args = words[0], words[1:]
-        if kind not in fields or len(args) != fields[kind]:
-            raise ValueError("not a network written as conv f s p n; pool f s mode; flatten; …")
+        name, args = words[0], words[1:]
+        kind = KINDS.get(name)
+        if kind is None or len(args) != len(kind.fields):
+            raise ValueError(f"not a network written as {NETWORK_FORM}")
         try:
-            if kind == "conv":
-                p = args[2] if args[2] in ("same", "valid") else int(args[2])
-                layer = Layer("conv", f=int(args[0]), s=int(args[1]), p=p, n=int(args[3]))
-            elif kind == "pool":
-                if args[2] not in POOL_MODES:
-                    raise ValueError
-                layer = Layer("pool", f=int(args[0]), s=int(args[1]), mode=args[2])
-            elif kind == "flatten":
-                layer = Layer("flatten")
-            else:
-                layer = Layer(kind, n=int(args[0]))
+            fields = {f: _field(f, word) for f, word in zip(kind.fields, args, strict=True)}
         except ValueError:
-            raise ValueError("not a network written as conv f s p n; pool f s mode; …") from None
-        layers.append(layer)
+            raise ValueError(f"not a network written as {NETWORK_FORM}") from None
+        layers.append(Layer(name, **fields))
     for index, layer in enumerate(layers, 1):
         for name, value, lo, hi in limits.ranges(layer):
             if not lo <= value <= hi:

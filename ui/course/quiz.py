@@ -17,7 +17,7 @@ import secrets
 import streamlit as st
 
 from ui.course.answers import Grid, Question, grade, plain
-from ui.course.questions import questions
+from ui.course.lessons import questions
 from ui.figures.formulas import number
 
 SCORE = "_quiz_score"

@@ -170,6 +170,28 @@ def in_words(v: float) -> str:
     return f"{v:,.0f}"
 
 
+_SMALL = [
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+
+
+def spelled(n: int) -> str:
+    """A small count in a sentence, as a word up to twelve: ``nine``; ``13`` past it."""
+    return _SMALL[n] if 0 <= n < len(_SMALL) else f"{n:,}"
+
+
 def grid_text(title: str, z: np.ndarray) -> str:
     """A grid as words for a text alternative: every number if small, else its range."""
     z = np.asarray(z)

@@ -29,6 +29,7 @@ from cnn_core import (
 )
 from cnn_core.budget import DEFAULT_BUDGET, RunCost, check_budget, giga, training_cost
 from cnn_core.digits import digit_arrays
+from cnn_core.kinds import KINDS
 from cnn_core.model import N_CLASSES
 from cnn_core.training import check_network, check_settings
 from cnn_core.workers import Outcome, TrainingPool, TrainRequest
@@ -287,7 +288,7 @@ def chance_note(trained: Trained, data: Data) -> str:
         (
             (number, layer)
             for number, (layer, a) in enumerate(zip(layers, acts, strict=True), start=1)
-            if layer.kind in ("conv", "dense") and not (a > 0).any()
+            if KINDS[layer.kind].relu and not (a > 0).any()
         ),
         None,
     )
