@@ -37,7 +37,7 @@ import json, resource, sys, time
 from cnn_core import DIGITS_NETWORK, train
 from cnn_core.budget import training_cost
 from cnn_core.digits import digit_arrays
-from ui.controls.network_table import parse_network
+from ui.controls.network_link import parse_network
 net, epochs, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 layers = parse_network(net) if net else DIGITS_NETWORK
 x, y, xt, yt = digit_arrays()

@@ -2,7 +2,7 @@
 
 The server never trains in its own process: a run's NumPy work would compete with every
 student's reruns for the GIL. Each run gets a fresh interpreter of its own
-(``serve``, ~0.2 s to import NumPy and cnn_core), with a lower
+(``cnn_core.worker``, ~0.2 s to import NumPy and cnn_core), with a lower
 priority than the server (``os.nice``), one BLAS thread, and an address-space limit, so
 an oversized allocation raises ``MemoryError`` in the worker, never wakes the kernel's
 OOM killer in the server. Stop kills the process (``SIGKILL``) however long its step;
@@ -25,7 +25,6 @@ import atexit
 import contextlib
 import os
 import pickle
-import resource
 import subprocess
 import sys
 import threading
@@ -38,10 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn_core.digits import digit_arrays
-from cnn_core.model import predict_proba
 from cnn_core.network import Layer
-from cnn_core.training import EpochStats, TrainResult, train
+from cnn_core.training import EpochStats, TrainResult
 
 GRACE = 30.0
 """Seconds a run may go unwatched before it is killed, while its sessions are connected.
@@ -54,14 +51,12 @@ DISCONNECTED_GRACE = 2.0
 """Seconds a run may go unwatched once every session watching it has disconnected (the
 tab closed): long enough for a websocket to reconnect after a blip."""
 
-PROGRESS_EVERY = 0.1
-"""A worker reports its step at most this often (seconds); every epoch is reported."""
-
 _ONE_BLAS_THREAD = dict.fromkeys(
     ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"), "1"
 )
-_WORKER = "from cnn_core.workers import serve; serve()"
-"""A worker's program (``-c``, not ``-m``: its classes must pickle as ``cnn_core.workers``)."""
+_WORKER = "from cnn_core.worker import serve; serve()"
+"""A worker's program (``cnn_core.worker``; ``-c``, not ``-m``, so the classes it sends back
+pickle as ``cnn_core.workers``'s)."""
 _ROOT = Path(__file__).resolve().parents[1]  # where ``cnn_core`` can be imported from
 
 
@@ -101,12 +96,6 @@ def default_memory_mb() -> int:
     return max(64, int(text)) if text.strip() else 512
 
 
-def _address_space() -> int:
-    """This process's virtual memory in bytes (``/proc/self/statm``'s first field)."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
 def _freeze(result: TrainResult) -> TrainResult:
     """The same result with every array read-only: it is shared by a class."""
     for p in result.params:
@@ -114,55 +103,6 @@ def _freeze(result: TrainResult) -> TrainResult:
             a.setflags(write=False)
     result.batch_loss.setflags(write=False)
     return result
-
-
-def _work(conn: Connection, request: TrainRequest, memory_mb: int) -> None:
-    """A worker's whole life: train, reporting progress and each epoch, then the outcome."""
-    os.nice(10)
-    limit = _address_space() + memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    x, y, x_test, y_test = digit_arrays()
-    layers = list(request.layers)
-    last = [0.0]
-    losses: list[float] = []  # batch losses not yet sent
-
-    def send_losses(step: int | None = None, total: int | None = None) -> None:
-        conn.send(("progress", step, total, losses[:]))
-        losses.clear()
-
-    def on_batch(step: int, total: int, loss: float) -> None:
-        losses.append(loss)
-        now = time.monotonic()
-        if now - last[0] >= PROGRESS_EVERY:
-            last[0] = now
-            send_losses(step, total)
-
-    def on_epoch_params(epoch: int, params: list) -> None:
-        send_losses()
-        conn.send(("params", params, predict_proba(params, x_test, layers)))
-
-    try:
-        result = train(
-            x,
-            y,
-            layers,
-            epochs=request.epochs,
-            batch_size=request.batch_size,
-            lr=request.lr,
-            seed=request.seed,
-            validation=(x_test, y_test),
-            on_batch=on_batch,
-            on_epoch_params=on_epoch_params,
-            on_epoch=lambda epoch, stats: conn.send(("epoch", stats)),
-        )
-        send_losses()
-        conn.send(("done", Outcome(result, predict_proba(result.params, x_test, layers))))
-    except MemoryError:
-        conn.send(("error", f"the run needed more than the {memory_mb} MB a run may use here"))
-    except ValueError as err:
-        conn.send(("error", str(err)))
-    finally:
-        conn.close()
 
 
 @dataclass(eq=False)
@@ -445,10 +385,3 @@ class TrainingPool:
         with self._lock:
             statuses = [r.status for r in self._runs.values()]
             return {s: statuses.count(s) for s in ("queued", "running", "done")}
-
-
-def serve() -> None:
-    """A worker's entry: ``argv`` is ``FD MEMORY_MB``, the request comes pickled on stdin."""
-    fd, memory_mb = int(sys.argv[1]), int(sys.argv[2])
-    request = pickle.load(sys.stdin.buffer)
-    _work(Connection(fd, readable=False), request, memory_mb)

@@ -19,7 +19,8 @@ from cnn_core.examples import CHANNEL_NAMES, LECTURE_RGB
 from ui.components.grid_views import biased_terms, layer_grids
 from ui.components.linked_grid import linked_grid
 from ui.controls.network_builder import network_builder, parse_shape
-from ui.controls.network_table import BUILDER_LIMITS, parse_network
+from ui.controls.network_link import parse_network
+from ui.controls.network_table import BUILDER_LIMITS
 from ui.course.path import end_of_lesson
 from ui.display import formula
 from ui.figures.colors import symmetric_range

@@ -8,12 +8,8 @@ from cnn_core.workers import Run
 from ui.components.maps import show_maps
 from ui.components.paint import parse_pixels, pixels_text
 from ui.controls.network_code import pytorch_code, refusals
-from ui.controls.network_table import (
-    layers_editor,
-    network_text,
-    parse_network,
-    shape_line,
-)
+from ui.controls.network_link import network_text, parse_network
+from ui.controls.network_table import layers_editor, shape_line
 from ui.course.path import end_of_lesson
 from ui.display import chart
 from ui.learn.digit_grids import samples

@@ -89,6 +89,16 @@ def test_ui_is_its_plumbing_and_folders_and_imports_flow_down_inside_it():
     assert not bad, sorted(bad)
 
 
+@pytest.mark.parametrize("package", ["cnn_core", "ui", "pages"])
+def test_no_module_is_over_400_lines(package):
+    long = {
+        f"{path.relative_to(ROOT)}: {n} lines"
+        for path in (ROOT / package).rglob("*.py")
+        if (n := len(path.read_text().splitlines())) > 400
+    }
+    assert not long, sorted(long)
+
+
 def test_streamlit_is_the_minor_version_the_deep_link_workaround_was_checked_on():
     """ui's deep-link fix writes PagesManager.uses_pages_directory (docs/decisions.md).
 

@@ -13,7 +13,7 @@ from tests.e2e.server import app_process, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
-WORKER = "from cnn_core.workers import serve"
+WORKER = "from cnn_core.worker import serve"
 
 
 def workers_of(pid: int) -> list[int]:

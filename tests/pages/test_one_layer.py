@@ -15,7 +15,8 @@ from cnn_core import (
 )
 from cnn_core.examples import LECTURE_RGB
 from tests.pages.helpers import formulas, linked, linked_grids, open_link, open_page, texts
-from ui.controls.network_table import BUILDER_LIMITS, network_text
+from ui.controls.network_link import network_text
+from ui.controls.network_table import BUILDER_LIMITS
 
 PAGE = "pages/one_layer.py"
 

@@ -257,7 +257,8 @@ def test_a_link_network_beyond_the_limits_warns_and_keeps_the_default(net, says)
 
 
 def test_a_thousand_pasted_rows_start_the_network_table_again_at_12():
-    from ui.controls.network_table import DIGITS_LIMITS, network_text
+    from ui.controls.network_link import network_text
+    from ui.controls.network_table import DIGITS_LIMITS
 
     row = {"layer": "dense", "filters / units": 10}
     edits = {"edited_rows": {}, "added_rows": [row] * 1000, "deleted_rows": []}

@@ -10,13 +10,12 @@ import pytest
 
 from cnn_core import DIGITS_NETWORK, LECTURE_NETWORK, LENET5_LIKE, Layer, describe
 from ui.controls.network_builder import network_words, summary_table
+from ui.controls.network_link import network_text, parse_network
 from ui.controls.network_table import (
     BUILDER_LIMITS,
     DIGITS_LIMITS,
     describe_rows,
     layers_table,
-    network_text,
-    parse_network,
     read_layers,
 )
 from ui.links import OutOfRangeError

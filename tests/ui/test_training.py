@@ -9,7 +9,8 @@ import pytest
 from cnn_core import DIGITS_NETWORK, LENET5_LIKE, EpochStats, Layer
 from cnn_core.workers import RunView
 from ui.components.paint import checked_pixels
-from ui.controls.network_table import layers_table, network_text, parse_network, read_layers
+from ui.controls.network_link import network_text, parse_network
+from ui.controls.network_table import layers_table, read_layers
 from ui.learn.training import Settings
 from ui.learn.training_live import CURVES_EVERY, POLL, curves_figure, draw_progress, round_step
 from ui.links import decimal

@@ -9,12 +9,12 @@ import streamlit as st
 
 from cnn_core import Layer, Row, output_size, resolve_padding
 from ui.controls.network_code import layer_name, pytorch_code
+from ui.controls.network_link import network_text
 from ui.controls.network_table import (
     BUILDER_LIMITS,
     NetworkLimits,
     describe_rows,
     layers_editor,
-    network_text,
     shape_text,
 )
 from ui.display import chart, formula

@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -35,10 +34,10 @@ from cnn_core.training import check_network, check_settings
 from cnn_core.workers import Outcome, TrainingPool, TrainRequest
 from ui.components.maps import show_maps
 from ui.components.paint import paint_pad
-from ui.controls.network_table import network_text
+from ui.controls.network_link import network_text
 from ui.display import chart
-from ui.figures.grids import Panel, panels_figure
 from ui.learn.digit_grids import activation_maps, digit_map, filter_maps
+from ui.learn.result_figures import confusion_figure, probability_figure
 from ui.learn.training_live import percent
 
 INPUT = (8, 8, 1)
@@ -181,32 +180,6 @@ def evaluate(proba: np.ndarray, data: Data) -> Evaluation:
     return Evaluation(proba, predicted, correct, confusion_matrix(data.test.labels, predicted))
 
 
-def probability_figure(proba: np.ndarray) -> tuple[go.Figure, str]:
-    """The ten class probabilities as bars, the most likely digit highlighted; with alt text."""
-    best = int(np.argmax(proba))
-    fig = go.Figure(
-        go.Bar(
-            x=[str(d) for d in range(10)],
-            y=[100 * p for p in proba],
-            marker_color=["#D55E00" if d == best else "#0C7BDC" for d in range(10)],
-            text=[f"{100 * p:.0f}" for p in proba],
-            textposition="outside",
-            hovertemplate="digit %{x}: %{y:.1f} %<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=240,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"title": "digit", "type": "category"},
-        yaxis={"title": "probability %", "range": [0, 112]},
-        dragmode=False,
-    )
-    alt = "Probability of each digit: " + ", ".join(
-        f"{d}: {100 * p:.1f} %" for d, p in enumerate(proba)
-    )
-    return fig, alt
-
-
 @dataclass(frozen=True, eq=False)
 class Trained:
     """This session's last run: kept so a rerun (painting, picking a digit) never retrains."""
@@ -315,14 +288,6 @@ def predict_view(image: np.ndarray, trained: Trained, prefix: str, key: str) -> 
     maps, titles = activation_maps(image, acts, layers, prefix)
     st.caption(activations_caption(layers))
     show_maps(f"{key}_maps", maps, titles=titles)
-
-
-def confusion_figure(confusion: np.ndarray) -> go.Figure:
-    """The 10×10 confusion matrix as a number grid: rows the true digit, columns the answer."""
-    fig = go.Figure(panels_figure([Panel(confusion, scale="count")]))  # a copy: it is shared
-    fig.update_xaxes(title="predicted digit", showticklabels=True, tickvals=list(range(10)))
-    fig.update_yaxes(title="true digit", showticklabels=True, tickvals=list(range(10)))
-    return fig
 
 
 def learned_views(key: str, trained: Trained, data: Data) -> None:
