@@ -210,10 +210,10 @@ def in_a_network() -> None:
     """The lecture's usual pattern, with the LeNet-5-like network's own shapes and counts."""
     input_shape, layers = LENET5_LIKE
     rows = describe(input_shape, layers)
-    convs = [r.shape for r in rows if r.layer.kind in ("conv", "pool")]
+    convs = [r.shape for r in rows if len(r.shape) == 3]  # the volumes, before FLATTEN
     sides = " → ".join(str(v) for v in [input_shape[0], *(shape[0] for shape in convs)])
     channels = sorted({input_shape[2], *(shape[2] for shape in convs)})
-    fc = sum(r.params for r in rows if r.layer.kind in ("dense", "softmax"))
+    fc = sum(r.params for r in rows if len(r.shape) == 1)  # FLATTEN has none
     total = sum(r.params for r in rows)
     st.header("Where pooling sits in a network")
     st.markdown(

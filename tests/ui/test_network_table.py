@@ -155,3 +155,25 @@ def test_the_network_words_come_from_the_rows_with_a_spaced_percent():
     assert words.startswith("Activations: the input holds 4,563 numbers, the last layer 10;")
     assert f"has the most, {biggest.params:,} of the {total:,} (45 %)." in words
     assert round(100 * biggest.params / total) == 45
+
+
+def test_every_layer_kind_has_one_view_and_the_table_reads_its_fields():
+    """A new kind is an entry in cnn_core.kinds and one in ui.controls.layer_views."""
+    from cnn_core.kinds import KINDS
+    from ui.controls.layer_views import VIEWS
+
+    assert VIEWS.keys() == KINDS.keys()
+    for name, kind in KINDS.items():
+        layer = Layer(name, f=3, s=2, p=1, n=4, mode="average")
+        row = layers_table([layer]).iloc[0]
+        filled = {c for c in ("f", "s", "p", "filters / units", "pool mode") if not _empty(row[c])}
+        wanted = {{"n": "filters / units", "mode": "pool mode"}.get(f, f) for f in kind.fields}
+        assert filled == wanted, name
+        text = network_text([layer])
+        assert text.split() == [name, *(str(getattr(layer, f)) for f in kind.fields)]
+        (again,) = parse_network(text, BUILDER_LIMITS)
+        assert [getattr(again, f) for f in kind.fields] == [getattr(layer, f) for f in kind.fields]
+
+
+def _empty(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)

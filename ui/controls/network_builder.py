@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from cnn_core import Layer, Row, output_size, resolve_padding
+from cnn_core import Layer, Row
+from ui.controls.layer_views import view
 from ui.controls.network_code import layer_name, pytorch_code
 from ui.controls.network_link import network_text
 from ui.controls.network_table import (
@@ -19,25 +20,14 @@ from ui.controls.network_table import (
 )
 from ui.display import chart, formula
 from ui.figures.bars import count_bars
-from ui.figures.formulas import MINUS
 from ui.links import OutOfRangeError
 
 Shape = tuple[int, int, int]
 
 
 def layer_size_formula(layer: Layer, before: tuple[int, ...] | None, index: int) -> str:
-    """The row's size in the per-layer notation, with its numbers."""
-    if before is None:
-        return ""
-    if layer.kind == "flatten":
-        return f"{'·'.join(map(str, before))} = {int(np.prod(before)):,}"
-    if layer.kind not in ("conv", "pool") or len(before) != 3:
-        return ""
-    n, f, s = before[0], layer.f, layer.s
-    if layer.kind == "pool":
-        return f"n_H[{index}] = ⌊({n} {MINUS} {f})/{s}⌋ + 1 = {output_size(n, f, 0, s)}"
-    p = resolve_padding(layer.p, f)
-    return f"n_H[{index}] = ⌊({n} + 2·{p} {MINUS} {f})/{s}⌋ + 1 = {output_size(n, f, p, s)}"
+    """The row's size in the per-layer notation, with its numbers (its kind's view)."""
+    return "" if before is None else view(layer).size_formula(layer, before, index)
 
 
 def network_words(input_size: int, good: list[Row], *, partial: bool = False) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 
 from cnn_core import Digits, Layer
 from ui.components.maps import Map
+from ui.controls.layer_views import view
 
 INK_RANGE = (0.0, 16.0)
 MAX_MAPS = 16
@@ -71,8 +72,6 @@ def activation_maps(
                 )
             rest = f" (the first {shown} of {a.shape[2]} maps)" if shown < a.shape[2] else ""
             titles.append(title + "×".join(map(str, a.shape)) + rest)
-        elif layer.kind == "flatten":
-            titles.append(title + f"{a.size} numbers, the maps above laid end to end")
         elif number < len(layers):
-            titles.append(title + f"{int((a > 0).sum())} of {a.size} units active (ReLU > 0)")
+            titles.append(title + view(layer).flat_words(a))
     return maps, titles

@@ -34,6 +34,7 @@ from cnn_core.training import check_network, check_settings
 from cnn_core.workers import Outcome, TrainingPool, TrainRequest
 from ui.components.maps import show_maps
 from ui.components.paint import paint_pad
+from ui.controls.layer_views import view
 from ui.controls.network_link import network_text
 from ui.display import chart
 from ui.learn.digit_grids import activation_maps, digit_map, filter_maps
@@ -298,7 +299,7 @@ def learned_views(key: str, trained: Trained, data: Data) -> None:
 
     st.header("What it learned")
     first = t_layers[0] if t_layers else None
-    if first is not None and first.kind == "conv":
+    if first is not None and view(first).filters:
         st.subheader("The filters of layer 1")
         weights = trained.result.params[0][0]
         f, _, n_c, n_f = weights.shape
@@ -362,10 +363,10 @@ def learned_views(key: str, trained: Trained, data: Data) -> None:
     def on_paint(pixels: np.ndarray) -> None:
         st.session_state[f"{key}_painted"] = pixels
 
-    pad, view = st.columns([2, 3])
+    pad, answer = st.columns([2, 3])
     with pad:
         paint_pad(f"{key}_pad", painted, on_paint)
-    with view:
+    with answer:
         if not painted.any():
             st.info("The pad is blank: paint a digit to see what the network reads.")
         else:

@@ -18,6 +18,7 @@ import streamlit as st
 from cnn_core import EpochStats, Layer
 from cnn_core.workers import Outcome, Run, RunView, TrainingPool
 from ui.components.maps import show_maps
+from ui.controls.layer_views import view
 from ui.display import chart
 from ui.learn.digit_grids import filter_maps
 
@@ -158,8 +159,8 @@ def first_layer_filters(
     layers: list[Layer], outcome: Outcome | None
 ) -> tuple[int, np.ndarray] | None:
     """The last finished epoch and layer 1's weights then, ``(f, f, 1, n_f)``, if layer 1
-    is a conv layer and an epoch has ended."""
-    if outcome is None or not outcome.result.history or not layers or layers[0].kind != "conv":
+    has filters (a conv layer) and an epoch has ended."""
+    if not (outcome and outcome.result.history and layers and view(layers[0]).filters):
         return None
     return outcome.result.history[-1].epoch, outcome.result.params[0][0]
 
