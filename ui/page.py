@@ -92,8 +92,14 @@ _CONTRAST_CSS = """
     [data-testid="stCode"] pre, [data-testid="stCode"] code {white-space: pre-wrap !important;
         overflow-wrap: anywhere;}
     [data-testid="stTable"] table {width: 100%; table-layout: fixed;}
-    [data-testid="stTable"] th, [data-testid="stTable"] td {white-space: normal !important;
-        overflow-wrap: anywhere;}
+    [data-testid="stTable"] th, [data-testid="stTable"] td,
+    [data-testid="stTable"] th *, [data-testid="stTable"] td * {white-space: normal !important;
+        overflow-wrap: anywhere !important;}
+    @media (max-width: 640px) {[data-testid="stTable"] table {table-layout: auto;}
+        [data-testid="stTable"] th, [data-testid="stTable"] td {padding: .4rem .3rem !important;}
+        [data-testid="stTable"] th, [data-testid="stTable"] td, [data-testid="stTable"] th *,
+        [data-testid="stTable"] td * {font-size: .85rem !important;
+        overflow-wrap: break-word !important;}}
     [data-testid="stTable"], [data-testid="stTable"] > div {overflow: visible !important;}
     .convlab-figure {margin: 0 0 .5rem 0; padding: 0;}
     .convlab-figure img {display: block; width: 100% !important; max-width: 100%;

@@ -226,3 +226,33 @@ def test_a_number_grid_alone_on_its_line_stays_readable_on_a_phone(phone, app_ur
     assert size >= 11 and box["x"] >= 0 and box["x"] + box["width"] <= 390, (size, box)
     flagged = usage.locator(".mp-flag").evaluate_all("els => els.map(e => e.textContent)")
     assert flagged == ["0"] * 15
+
+
+def test_one_layers_table_keeps_every_heading_word_whole_on_a_phone(phone, app_url):
+    """At 390 px the builder's table fits and no word is broken (it read "parametenote")."""
+    phone.goto(f"{app_url}/one_layer")
+    wait_for_run(phone)
+    table = phone.locator('[data-testid="stTable"]', has_text="output shape").first
+    table.wait_for(timeout=30_000)
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    # A word too wide for its column either breaks across lines (two boxes for one
+    # word) or runs out of its cell into the next; a Range over each word sees both.
+    broken = table.locator("th, td").evaluate_all(
+        """cells => cells.flatMap(cell => {
+            const words = [], walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            const right = cell.getBoundingClientRect().right;
+            for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+                for (const m of t.data.matchAll(/\\S+/g)) {
+                    const r = document.createRange();
+                    r.setStart(t, m.index); r.setEnd(t, m.index + m[0].length);
+                    const boxes = r.getClientRects();
+                    if (boxes.length > 1 || r.getBoundingClientRect().right > right + 0.5)
+                        words.push(m[0]);
+                }
+            }
+            return words;
+        })"""
+    )
+    assert not broken, broken

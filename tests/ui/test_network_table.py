@@ -177,3 +177,13 @@ def test_every_layer_kind_has_one_view_and_the_table_reads_its_fields():
 
 def _empty(v) -> bool:
     return v is None or (isinstance(v, float) and v != v)
+
+
+def test_the_summary_has_a_note_column_only_when_a_row_has_a_note():
+    input_shape, layers = LECTURE_NETWORK
+    fine = summary_table(input_shape, describe(input_shape, layers))
+    assert list(fine.columns) == [
+        "layer", "output shape", "size, with its numbers", "activation size", "parameters"
+    ]  # fmt: skip
+    skipped = summary_table((5, 5, 3), describe((5, 5, 3), [Layer("conv", f=11, n=2)]))
+    assert skipped["note"].iloc[1].startswith("skipped: filter 11×11 does not fit")

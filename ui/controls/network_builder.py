@@ -55,7 +55,8 @@ def network_words(input_size: int, good: list[Row], *, partial: bool = False) ->
 def summary_table(input_shape: Shape, rows: list[Row]) -> pd.DataFrame:
     """One line per layer: label, output shape, its size formula, activations, parameters,
     as the page shows them: counts with thousands separators, a skipped row's counts blank
-    (it has none) and its reason whole."""
+    (it has none) and its reason whole in a "note" column, there only when a row has one
+    (an empty column takes a sixth of a phone's width)."""
     sizes, before = [], input_shape
     for index, r in enumerate(rows, start=1):
         sizes.append(layer_size_formula(r.layer, before, index) if r.shape else "")
@@ -64,7 +65,7 @@ def summary_table(input_shape: Shape, rows: list[Row]) -> pd.DataFrame:
     def count(r: Row, value: int) -> str:
         return "" if r.error else f"{value:,}"
 
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "layer": ["INPUT"] + [layer_name(r.layer) for r in rows],
             "output shape": [shape_text(input_shape)] + [shape_text(r.shape) for r in rows],
@@ -75,6 +76,7 @@ def summary_table(input_shape: Shape, rows: list[Row]) -> pd.DataFrame:
             "note": [""] + [r.error for r in rows],
         }
     )
+    return table if any(r.error for r in rows) else table.drop(columns="note")
 
 
 def parse_shape(text: str, limits: NetworkLimits = BUILDER_LIMITS) -> Shape:
