@@ -7,6 +7,7 @@ import streamlit as st
 
 from cnn_core import conv2d, fit_filter, safe_learning_rate
 from ui.components.linked_grid import Frames, Grid, linked_grid
+from ui.controls.control import Choice
 from ui.controls.filter_picker import FILTER_LINK, custom_weights, filter_picker
 from ui.controls.input_picker import INPUT_LINK, input_picker
 from ui.course.path import end_of_lesson
@@ -77,18 +78,7 @@ def lesson() -> None:
     with c2:
         filt = filter_picker(KEY, hidden=True)
     c3, c4, c5 = st.columns(3)
-    steps = c3.select_slider(
-        "Steps", STEPS, value=200, key=f"{KEY}_steps", help="How many gradient steps to take."
-    )
-    rate = c4.select_slider(
-        "Learning rate (× the safe step)",
-        RATES,
-        value=1.0,
-        key=f"{KEY}_lr",
-        help="The step size as a multiple of the safe step, 1 ÷ the loss's sharpest "
-        "curvature (worked out from the input). At 1 no step overshoots; up to 2 steps "
-        "overshoot but still shrink; above 2 each overshoots further than the last.",
-    )
+    steps, rate = STEPS_CONTROL.show(KEY, c3), RATE.show(KEY, c4)
     centre = c5.toggle(
         "Centre the input",
         key=f"{KEY}_centre",
@@ -254,11 +244,28 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
         )
 
 
+STEPS_CONTROL = Choice(
+    "steps",
+    "Steps",
+    STEPS,
+    200,
+    "How many gradient steps to take.",
+    widget="select_slider",
+    parse=listed(STEPS),
+)
+RATE = Choice(
+    "lr", "Learning rate (× the safe step)", RATES, 1.0,
+    "The step size as a multiple of the safe step, 1 ÷ the loss's sharpest curvature "
+    "(worked out from the input). At 1 no step overshoots; up to 2 steps overshoot but "
+    "still shrink; above 2 each overshoots further than the last.",
+    widget="select_slider", parse=listed(RATES),
+)  # fmt: skip
+
 LINK = [
     INPUT_LINK,
     *FILTER_LINK,
-    Param("steps", 200, listed(STEPS)),
-    Param("lr", 1.0, listed(RATES)),
+    STEPS_CONTROL.param,
+    RATE.param,
     Param("centre", False, flag),
     Param("step", 0, whole(0, max(STEPS))),
 ]

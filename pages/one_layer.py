@@ -18,6 +18,7 @@ from cnn_core import (
 from cnn_core.examples import CHANNEL_NAMES, LECTURE_RGB
 from ui.components.grid_views import biased_terms, layer_grids
 from ui.components.linked_grid import linked_grid
+from ui.controls.control import Whole
 from ui.controls.network_builder import network_builder, parse_shape
 from ui.controls.network_link import parse_network
 from ui.controls.network_table import BUILDER_LIMITS
@@ -43,16 +44,34 @@ CELL = tuple(int(v) for v in np.unravel_index(np.argmax(_z), _z.shape))
 N_F = W.shape[3]
 
 
+BIAS = tuple(
+    Whole(
+        f"b{k}", f"Bias b{'₀₁'[k]} ({name} filter)", -20, 20, BIASES[k],
+        f"One number added to every sum of the {name} filter, before ReLU.",
+    )
+    for k, name in enumerate(("vertical-edge", "horizontal-edge"))
+)  # fmt: skip
+COUNTER = (
+    Whole("f", "Filter size f", 1, 11, 3, "Each filter is f×f×n_c[l−1] weights."),
+    Whole(
+        "nc",
+        "Input channels n_c[l−1]",
+        1,
+        64,
+        3,
+        "Channels of the layer's input (3 for a colour image).",
+    ),
+    Whole("nf", "Filters n_c[l]", 1, 64, 10, "How many filters, so how many output channels."),
+)
+"""The parameter counter's sliders."""
+
 LINK = [
-    Param("b0", BIASES[0], whole(-20, 20)),
-    Param("b1", BIASES[1], whole(-20, 20)),
+    *(b.param for b in BIAS),
     # The chosen cell: grid k (0, 1: z of filter 0, 1; 2, 3: their ReLU), row i, column j.
     Param("k", 0, whole(0, 2 * N_F - 1)),
     Param("i", CELL[0], whole(0, _z.shape[0] - 1)),
     Param("j", CELL[1], whole(0, _z.shape[1] - 1)),
-    Param("f", 3, whole(1, 11)),
-    Param("nc", 3, whole(1, 64)),
-    Param("nf", 10, whole(1, 64)),
+    *(c.param for c in COUNTER),
     Param("preset", FIRST, one_of(list(PRESETS))),
     # The network and input the student built (ui.controls.network_builder), when not the preset's.
     Param(
@@ -111,22 +130,7 @@ def small_input() -> None:
     """Biases and the chosen cell: a changed bias or cell reruns only this part."""
     st.header("On a small input")
     c1, c2 = st.columns(2)
-    b0 = c1.slider(
-        "Bias b₀ (vertical-edge filter)",
-        -20,
-        20,
-        BIASES[0],
-        key=f"{KEY}_b0",
-        help="One number added to every sum of the vertical-edge filter, before ReLU.",
-    )
-    b1 = c2.slider(
-        "Bias b₁ (horizontal-edge filter)",
-        -20,
-        20,
-        BIASES[1],
-        key=f"{KEY}_b1",
-        help="One number added to every sum of the horizontal-edge filter, before ReLU.",
-    )
+    b0, b1 = BIAS[0].show(KEY, c1), BIAS[1].show(KEY, c2)
     z = conv2d(X, W, np.array([b0, b1]))
     a = relu(z)
     st.caption(
@@ -175,25 +179,7 @@ def parameters() -> None:
     """The parameter count of one conv layer: its sliders rerun only this part."""
     st.header("Parameters of a conv layer")
     c = st.columns(3)
-    f = c[0].slider(
-        "Filter size f", 1, 11, 3, key=f"{KEY}_f", help="Each filter is f×f×n_c[l−1] weights."
-    )
-    n_c = c[1].slider(
-        "Input channels n_c[l−1]",
-        1,
-        64,
-        3,
-        key=f"{KEY}_nc",
-        help="Channels of the layer's input (3 for a colour image).",
-    )
-    n_f = c[2].slider(
-        "Filters n_c[l]",
-        1,
-        64,
-        10,
-        key=f"{KEY}_nf",
-        help="How many filters, so how many output channels.",
-    )
+    f, n_c, n_f = (control.show(KEY, column) for control, column in zip(COUNTER, c, strict=True))
     formula(
         f"({f}·{f}·{n_c} + 1)·{n_f} = {conv_params(f, n_c, n_f):,}",
         label="(f·f·n_c[l−1] + 1)·n_c[l] =",

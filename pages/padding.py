@@ -8,10 +8,11 @@ from cnn_core.windows import windows
 from ui.components.grid_views import conv_terms
 from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
 from ui.components.maps import Map, show_maps
+from ui.controls.control import Choice, Whole
 from ui.course.path import end_of_lesson
 from ui.display import formula
 from ui.figures.formulas import output_size_formula, sum_formula
-from ui.links import Param, one_of, save_link, whole
+from ui.links import Param, save_link, whole
 from ui.page import examples, setup_page
 
 KEY = "padding"
@@ -21,11 +22,22 @@ LECTURE_EXAMPLES = {
     "6×6 * 3×3, no padding → 4×4 (valid)": {"n": 6, "f": 3, "mode": MODES[0], "p": 0},
 }
 
+N = Whole("n", "Image size n", 1, 12, 6, "The input is n×n pixels.")
+F = Whole("f", "Filter size f", 1, 7, 3, "The filter is f×f weights.")
+MODE = Choice(
+    "mode",
+    "Padding",
+    MODES,
+    MODES[1],
+    "Valid: no zeros. Same: just enough zeros to keep the size. Choose p: your own pad p.",
+    widget="radio",
+)
+P = Whole("p", "Padding p", 0, 3, 1, "How many pixels of zeros go on every side of the image.")
 LINK = [
-    Param("n", 6, whole(1, 12)),
-    Param("f", 3, whole(1, 7)),
-    Param("mode", MODES[1], one_of(MODES)),
-    Param("p", 1, whole(0, 3)),
+    N.param,
+    F.param,
+    MODE.param,
+    P.param,
     Param("i", 0, whole(0, 17)),
     Param("j", 0, whole(0, 17)),
 ]
@@ -44,29 +56,12 @@ examples(KEY, LECTURE_EXAMPLES)
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     c1, c2, c3 = st.columns(3)
-    with c1:
-        n = st.slider("Image size n", 1, 12, 6, key=f"{KEY}_n", help="The input is n×n pixels.")
-    with c2:
-        f = st.slider("Filter size f", 1, 7, 3, key=f"{KEY}_f", help="The filter is f×f weights.")
+    n = N.show(KEY, c1)
+    f = F.show(KEY, c2)
     with c3:
-        mode = st.radio(
-            "Padding",
-            MODES,
-            index=1,
-            key=f"{KEY}_mode",
-            horizontal=True,
-            help="Valid: no zeros. Same: just enough zeros to keep the size. "
-            "Choose p: your own pad p.",
-        )
+        mode = MODE.show(KEY, horizontal=True)
         if mode == "choose p":
-            p = st.slider(
-                "Padding p",
-                0,
-                3,
-                1,
-                key=f"{KEY}_p",
-                help="How many pixels of zeros go on every side of the image.",
-            )
+            p = P.show(KEY)
         elif mode == "same":
             if f % 2:
                 p = same_padding(f)

@@ -18,6 +18,7 @@ from cnn_core.examples import (
 )
 from ui.components.grid_views import pool_view, pooled_volume_grids
 from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.controls.control import Choice, Whole
 from ui.course.path import end_of_lesson
 from ui.display import formula
 from ui.figures.formulas import pool_formula, pool_size_formula
@@ -54,10 +55,21 @@ def input_from_link(text: str) -> str:
     return choice
 
 
+MODE = Choice(
+    "mode",
+    "Mode",
+    list(MODES),
+    "max",
+    "Max keeps the largest number of each window; average keeps their mean.",
+    widget="radio",
+    names=MODES,
+)
+F = Whole("f", "Window f", 1, 4, 2, "The pooling window is f×f cells.")
+S = Whole("s", "Stride s", 1, 4, 2, "How many cells the window jumps each step.")
 LINK = [
-    Param("mode", "max", one_of(list(MODES))),
-    Param("f", 2, whole(1, 4)),
-    Param("s", 2, whole(1, 4)),
+    MODE.param,
+    F.param,
+    S.param,
     Param("input", INPUTS[0], input_from_link),
     Param("i", 0, whole(0, 7)),
     Param("j", 0, whole(0, 7)),
@@ -99,18 +111,8 @@ examples(
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     c = st.columns([1, 1, 1, 1.35])
-    mode = c[0].radio(
-        "Mode",
-        list(MODES),
-        format_func=MODES.get,
-        key=f"{KEY}_mode",
-        on_change=lecture_input_for_mode,
-        help="Max keeps the largest number of each window; average keeps their mean.",
-    )
-    f = c[1].slider("Window f", 1, 4, 2, key=f"{KEY}_f", help="The pooling window is f×f cells.")
-    s = c[2].slider(
-        "Stride s", 1, 4, 2, key=f"{KEY}_s", help="How many cells the window jumps each step."
-    )
+    mode = MODE.show(KEY, c[0], on_change=lecture_input_for_mode)
+    f, s = F.show(KEY, c[1]), S.show(KEY, c[2])
     choice = c[3].selectbox(
         "Input",
         INPUTS,

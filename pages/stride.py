@@ -8,6 +8,7 @@ from cnn_core.examples import lecture_image
 from ui.components.grid_views import conv_terms
 from ui.components.linked_grid import Grid, linked_grid
 from ui.components.maps import Map, show_maps
+from ui.controls.control import Whole
 from ui.course.path import end_of_lesson
 from ui.display import formula
 from ui.figures.formulas import number, output_size_formula
@@ -34,11 +35,12 @@ def set_controls(values: dict[str, object]) -> None:
         st.session_state[f"{KEY}_{name}"] = value
 
 
+N = Whole("n", "Image size n", 1, 12, 7, "The input is n×n pixels.")
+F = Whole("f", "Filter size f", 1, 7, 3, "The window is f×f.")
+P = Whole("p", "Padding p", 0, 3, 0, "Pixels of zeros on every side (pad p).")
+S = Whole("s", "Stride s", 1, 4, 2, "How many cells the window jumps each step, across and down.")
 LINK = [
-    Param("n", 7, whole(1, 12)),
-    Param("f", 3, whole(1, 7)),
-    Param("p", 0, whole(0, 3)),
-    Param("s", 2, whole(1, 4)),
+    *(c.param for c in (N, F, P, S)),
     Param("step", 0, whole(0, 200)),
 ]
 
@@ -72,20 +74,8 @@ def pin_step(_group: int, i: int, j: int) -> None:
 @st.fragment
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
-    c = st.columns(4)
-    n = c[0].slider("Image size n", 1, 12, 7, key=f"{KEY}_n", help="The input is n×n pixels.")
-    f = c[1].slider("Filter size f", 1, 7, 3, key=f"{KEY}_f", help="The window is f×f.")
-    p = c[2].slider(
-        "Padding p", 0, 3, 0, key=f"{KEY}_p", help="Pixels of zeros on every side (pad p)."
-    )
-    s = c[3].slider(
-        "Stride s",
-        1,
-        4,
-        2,
-        key=f"{KEY}_s",
-        help="How many cells the window jumps at each step, across and down.",
-    )
+    columns = zip((N, F, P, S), st.columns(4), strict=True)
+    n, f, p, s = (control.show(KEY, column) for control, column in columns)
 
     x = lecture_image(n)
     try:

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from cnn_core import DIGITS_NETWORK
-from cnn_core.training import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
+from cnn_core.training import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS, MAX_LR
 from cnn_core.workers import Run
 from ui.components.maps import show_maps
 from ui.components.paint import parse_pixels, pixels_text
+from ui.controls.control import Decimal, Whole
 from ui.controls.network_code import pytorch_code, refusals
 from ui.controls.network_link import network_text, parse_network
 from ui.controls.network_table import layers_editor, shape_line
@@ -29,14 +30,35 @@ from ui.learn.training import (
     training_pool,
 )
 from ui.learn.training_live import curves_alt, curves_figure, follow, percent, run_active
-from ui.links import Param, decimal, save_link, whole
+from ui.links import Param, save_link, whole
 from ui.page import setup_page
 
 KEY = "train"
 INPUT = (8, 8, 1)
-MAX_LR_INPUT = 1e6
 N_TEST = 360
 
+
+SETTINGS = (
+    Whole(
+        "epochs", "Epochs", 1, MAX_EPOCHS, DEFAULT_EPOCHS,
+        "Passes over the 1,437 training digits.", typed=True,
+    ),
+    Decimal(
+        "lr", "Learning rate", 0.0, MAX_LR, DEFAULT_LR,
+        f"The largest step Adam takes for any one weight (at most {MAX_LR:g}). Try 1, or "
+        "10, to see what too large does.",
+    ),
+    Whole(
+        "batch", "Batch size", 1, 1437, DEFAULT_BATCH_SIZE,
+        "Digits per gradient step (a mini-batch).", typed=True,
+    ),
+    Whole(
+        "seed", "Seed", 0, 999_999, 0,
+        "Picks the random starting filters and the order of the batches: the same seed "
+        "gives the same run.", typed=True,
+    ),
+)  # fmt: skip
+"""The settings under "Train it", in the order they stand on the page."""
 
 LINK = [
     Param(
@@ -45,10 +67,7 @@ LINK = [
         parse_network,
         shown=lambda net: f"the default network {network_text(net)}",
     ),
-    Param("epochs", DEFAULT_EPOCHS, whole(1, MAX_EPOCHS)),
-    Param("lr", DEFAULT_LR, decimal(0, MAX_LR_INPUT)),
-    Param("batch", DEFAULT_BATCH_SIZE, whole(1, 1437)),
-    Param("seed", 0, whole(0, 999_999)),
+    *(control.param for control in SETTINGS),
     Param("digit", 0, whole(0, N_TEST - 1)),
     Param("painted", None, parse_pixels, shown=lambda _: "a blank pad"),
 ]
@@ -92,43 +111,8 @@ refused = refusals(rows)
 shape_line(INPUT, rows, "This network cannot train on 8×8 digits")
 
 st.header("Train it")
-c = st.columns(4)
-epochs = c[0].number_input(
-    "Epochs",
-    1,
-    MAX_EPOCHS,
-    DEFAULT_EPOCHS,
-    key=f"{KEY}_epochs",
-    help="Passes over the 1,437 training digits.",
-)
-lr = c[1].number_input(
-    "Learning rate",
-    0.0,
-    MAX_LR_INPUT,
-    DEFAULT_LR,
-    step=0.001,
-    format="%g",
-    key=f"{KEY}_lr",
-    help="The largest step Adam takes for any one weight. Try 1, or 10, to see what too "
-    "large does.",
-)
-batch = c[2].number_input(
-    "Batch size",
-    1,
-    1437,
-    DEFAULT_BATCH_SIZE,
-    key=f"{KEY}_batch",
-    help="Digits per gradient step (a mini-batch).",
-)
-seed = c[3].number_input(
-    "Seed",
-    0,
-    999_999,
-    0,
-    key=f"{KEY}_seed",
-    help="Picks the random starting filters and the order of the batches: the same seed "
-    "gives the same run.",
-)
+columns = zip(SETTINGS, st.columns(4), strict=True)
+epochs, lr, batch, seed = (control.show(KEY, column) for control, column in columns)
 settings = Settings(tuple(layers), int(epochs), float(lr), int(batch), int(seed))
 cannot = "; ".join(refused) or cannot_train(settings)
 too_costly = "" if cannot else over_budget(settings)

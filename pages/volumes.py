@@ -17,6 +17,7 @@ from cnn_core import (
 from cnn_core.examples import CHANNEL_NAMES, LECTURE_RGB, random_integers
 from ui.components.grid_views import conv_terms, volume_grids
 from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.controls.control import Whole
 from ui.course.path import end_of_lesson
 from ui.display import formula
 from ui.figures.bundled import photo_crop
@@ -53,26 +54,10 @@ def pick_input() -> np.ndarray:
         )
         return LECTURE_RGB
     if choice == INPUTS[1]:
-        seed = st.number_input(
-            "Random seed",
-            0,
-            9999,
-            0,
-            key=f"{KEY}_seed",
-            help="Each seed gives other random whole numbers 0 to 9 (and other filters).",
-        )
-        return random_integers(int(seed), (6, 6, 3))
-    c1, c2 = st.columns(2)
-    top = c1.slider(
-        "Crop row", 0, 69, 30, key=f"{KEY}_crop_top", help="Top row of the 6×6 crop (from 0)."
-    )
-    left = c2.slider(
-        "Crop column",
-        0,
-        106,
-        50,
-        key=f"{KEY}_crop_left",
-        help="Left column of the 6×6 crop (from 0).",
+        seed = SEED.show(KEY)
+        return random_integers(seed, (6, 6, 3))
+    top, left = (
+        control.show(KEY, column) for control, column in zip(CROP, st.columns(2), strict=True)
     )
     return photo_crop("cat.jpg", top, left)
 
@@ -107,15 +92,33 @@ def channel_sums(x: np.ndarray, w: np.ndarray) -> dict[int, np.ndarray]:
     }
 
 
+SEED = Whole(
+    "seed", "Random seed", 0, 9999, 0,
+    "Each seed gives other random whole numbers 0 to 9 (and other filters).", typed=True,
+)  # fmt: skip
+CROP = (
+    Whole("crop_top", "Crop row", 0, 69, 30, "Top row of the 6×6 crop (from 0)."),
+    Whole("crop_left", "Crop column", 0, 106, 50, "Left column of the 6×6 crop (from 0)."),
+)
+RULE = (
+    Whole("rule_n", "n", 1, 512, 6, "Input height and width.", typed=True),
+    Whole("rule_nc", "n_c", 1, 64, 3, "Input channels (3 for a colour image).", typed=True),
+    Whole("rule_f", "f", 1, 11, 3, "Filter height and width.", typed=True),
+    Whole("rule_p", "p", 0, 5, 0, "Pixels of zeros per side (pad p).", typed=True),
+    Whole("rule_s", "s", 1, 4, 1, "Stride: cells per step.", typed=True),
+    Whole("rule_nf", "n_f", 1, 4, 2, "How many filters (1 to 4).", typed=True),
+)
+"""The rule in symbols: any sizes."""
+
 LINK = [
     Param("input", INPUTS[0], one_of(INPUTS)),
-    Param("seed", 0, whole(0, 9999)),
-    Param("crop_top", 30, whole(0, 69)),
-    Param("crop_left", 50, whole(0, 106)),
+    SEED.param,
+    *(c.param for c in CROP),
     Param("filters", next(iter(FILTER_BANKS)), one_of(list(FILTER_BANKS))),
     Param("i", 0, whole(0, 3)),
     Param("j", 0, whole(0, 3)),
     Param("k", 0, whole(0, 1)),
+    *(c.param for c in RULE),
 ]
 
 setup_page(KEY, LINK)
@@ -224,17 +227,8 @@ def rule_in_symbols() -> None:
         "(padding), s[l] (stride) and n_c[l] (the number of filters, which is the number of "
         "channels the layer outputs). What it learns are the filters' weights and biases."
     )
-    c = st.columns(6)
-    n = c[0].number_input("n", 1, 512, 6, key=f"{KEY}_rule_n", help="Input height and width.")
-    n_c = c[1].number_input(
-        "n_c", 1, 64, 3, key=f"{KEY}_rule_nc", help="Input channels (3 for a colour image)."
-    )
-    f = c[2].number_input("f", 1, 11, 3, key=f"{KEY}_rule_f", help="Filter height and width.")
-    p = c[3].number_input(
-        "p", 0, 5, 0, key=f"{KEY}_rule_p", help="Pixels of zeros per side (pad p)."
-    )
-    s = c[4].number_input("s", 1, 4, 1, key=f"{KEY}_rule_s", help="Stride: cells per step.")
-    n_f = c[5].number_input("n_f", 1, 4, 2, key=f"{KEY}_rule_nf", help="How many filters (1 to 4).")
+    columns = zip(RULE, st.columns(6), strict=True)
+    n, n_c, f, p, s, n_f = (control.show(KEY, column) for control, column in columns)
     try:
         side = output_size(int(n), int(f), int(p), int(s))
     except ValueError as err:

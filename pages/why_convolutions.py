@@ -6,11 +6,12 @@ from cnn_core import VERTICAL_EDGE, conv2d, conv_params, dense_params, dense_wei
 from cnn_core.examples import lecture_image
 from ui.components.grid_views import conv_terms
 from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
+from ui.controls.control import Choice
 from ui.course.path import end_of_lesson
 from ui.display import chart, formula
 from ui.figures.bars import count_bars
 from ui.figures.formulas import in_words
-from ui.links import Param, one_of, save_link, whole
+from ui.links import Param, save_link, whole
 from ui.page import examples, setup_page
 
 KEY = "why"
@@ -42,9 +43,17 @@ def grouped(v: int) -> str:
     return f"{v:,}"
 
 
+SIZE = Choice(
+    "size", "Image", list(SIZES), "1000×1000×3",
+    "The colour image fed to the layer: height × width × 3 channels.",
+)  # fmt: skip
+LAYER = Choice(
+    "layer", "Layer", list(LAYERS), next(iter(LAYERS)),
+    "Which convolutional layer to compare with a fully connected one.", names=LAYER_NAMES,
+)  # fmt: skip
 LINK = [
-    Param("size", "1000×1000×3", one_of(list(SIZES))),
-    Param("layer", next(iter(LAYERS)), one_of(list(LAYERS))),
+    SIZE.param,
+    LAYER.param,
     Param("i", 0, whole(0, 5)),
     Param("j", 0, whole(0, 5)),
 ]
@@ -58,22 +67,7 @@ st.write(
 )
 examples(KEY, LECTURE_EXAMPLES)
 c1, c2 = st.columns(2)
-with c1:
-    size_label = st.selectbox(
-        "Image",
-        list(SIZES),
-        index=3,
-        key=f"{KEY}_size",
-        help="The colour image fed to the layer: height × width × 3 channels.",
-    )
-with c2:
-    layer_label = st.selectbox(
-        "Layer",
-        list(LAYERS),
-        format_func=LAYER_NAMES.get,
-        key=f"{KEY}_layer",
-        help="Which convolutional layer to compare with a fully connected one.",
-    )
+size_label, layer_label = SIZE.show(KEY, c1), LAYER.show(KEY, c2)
 n = SIZES[size_label]
 f, n_f, dense_kind = LAYERS[layer_label]
 n_in = n * n * 3

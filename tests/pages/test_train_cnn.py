@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cnn_core import DIGITS_NETWORK, describe, digit_inputs, predict_proba, split_digits
+from cnn_core.training import MAX_LR
 from tests.pages.helpers import open_link as open_page_link
 from tests.pages.helpers import open_page, texts
 
@@ -127,12 +128,22 @@ def test_a_painted_digit_gets_the_networks_prediction_and_a_blank_pad_a_message(
     assert [int(c, 17) for c in painted] == digit.ravel().tolist()
 
 
-@pytest.mark.parametrize("lr", ["0", "1000000"])
-def test_a_learning_rate_train_refuses_gets_a_message(lr):
-    at = train(open_link(lr=lr))
+def test_a_learning_rate_train_refuses_gets_a_message():
+    at = train(open_link(lr="0"))
     assert at.error[0].value.startswith("Cannot train: learning rate must be > 0 and at most 10")
     assert kept(at) is None
     assert "nan" not in texts(at).lower()
+
+
+def test_a_link_with_a_learning_rate_past_the_engines_limit_is_named_and_not_used():
+    """The page's range is the engine's (cnn_core.training.MAX_LR): one definition."""
+    at = open_link(lr="1000000")
+    assert at.warning[0].value == (
+        "This link goes beyond this page's limits: lr = ` 1000000 ` is outside 0 to 10, "
+        "so 0.01 is used."
+    )
+    assert at.number_input(key="train_lr").value == 0.01
+    assert at.number_input(key="train_lr").max == MAX_LR == 10
 
 
 def test_a_learning_rate_that_blows_up_says_so_and_shows_no_nan():

@@ -2,7 +2,15 @@ import numpy as np
 
 from cnn_core import HORIZONTAL_EDGE, VERTICAL_EDGE, conv2d
 from cnn_core.examples import LECTURE_RGB
-from tests.pages.helpers import formulas, linked, linked_grids, open_page, pinned_window, texts
+from tests.pages.helpers import (
+    formulas,
+    linked,
+    linked_grids,
+    open_link,
+    open_page,
+    pinned_window,
+    texts,
+)
 
 PAGE = "pages/volumes.py"
 
@@ -107,3 +115,11 @@ def test_a_photo_crop_shows_its_square_on_the_photo():
     assert f"left: {100 * 200 / 451:.3f}%" in figure and f"top: {100 * 40 / 300:.3f}%" in figure
     assert "rows 40–63, columns 200–223" in figure and 'alt="The cat photo' in figure
     assert linked_grids(at, "volumes_grid")["Input, red"].shape == (6, 6)
+
+
+def test_the_rule_in_symbols_keeps_its_sizes_in_the_link():
+    at = open_link(PAGE, rule_n="39", rule_nc="3", rule_f="5", rule_p="2", rule_s="2", rule_nf="4")
+    assert formulas(at)[-2] == "⌊(39 + 2·2 − 5)/2⌋ + 1 = ⌊38/2⌋ + 1 = 20"
+    assert formulas(at)[-1] == "39×39×3 * 4 filters 5×5×3 → 20×20×4"
+    at.number_input(key="volumes_rule_f").set_value(3).run()
+    assert at.query_params["rule_f"] == "3" and at.query_params["rule_n"] == "39"
