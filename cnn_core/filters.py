@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnn_core.conv import conv2d
 from cnn_core.shapes import check_int
 
 VERTICAL_EDGE = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])
@@ -120,3 +121,29 @@ def filter_bank(*filters: np.ndarray) -> np.ndarray:
     if len(shapes) != 1:
         raise ValueError(f"filters in one layer must have one shape, got {sorted(shapes)}")
     return np.stack(filters, axis=3)
+
+
+def edge_strength(gray: np.ndarray) -> np.ndarray:
+    """How strongly the brightness changes at each pixel: √(Gx² + Gy²), where Gx and Gy
+    are the image convolved (no padding) with the two Sobel filters.
+
+    Examples
+    --------
+    >>> step = np.repeat([[0, 0, 10, 10]], 3, axis=0)
+    >>> edge_strength(step)
+    array([[40., 40.]])
+    """
+    return np.hypot(conv2d(gray, SOBEL_VERTICAL), conv2d(gray, SOBEL_HORIZONTAL))
+
+
+def edge_pair(n_c: int) -> np.ndarray:
+    """The lecture's two filters on ``n_c`` channels, ``(3, 3, n_c, 2)``: vertical edge,
+    then horizontal edge, each the same 3×3 on every channel.
+
+    Examples
+    --------
+    >>> w = edge_pair(3)
+    >>> w.shape, int(w[0, 0, 2, 0]), int(w[0, 0, 2, 1])
+    ((3, 3, 3, 2), 1, 1)
+    """
+    return filter_bank(on_channels(VERTICAL_EDGE, n_c), on_channels(HORIZONTAL_EDGE, n_c))

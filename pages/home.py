@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from cnn_core import SOBEL_HORIZONTAL, SOBEL_VERTICAL, conv2d, downscale, load_image, to_gray
-from ui.controls.input_picker import ASSETS, UPLOAD
+from cnn_core.filters import edge_strength
+from ui.controls.input_picker import UPLOAD
 from ui.course.lessons import LESSONS, available_lessons
+from ui.figures.bundled import bundled_gray
 from ui.figures.formulas import spelled
 from ui.figures.photos import picture, png_data
 from ui.links import kept_in_links, save_link
@@ -17,12 +18,12 @@ EDGE_PAGE = "pages/edge_detection.py"
 
 @st.cache_data(max_entries=1, show_spinner=False)
 def first_impression(name: str, side: int = 512) -> tuple[str, str]:
-    """A bundled photo in gray and its edge strength √(Gx² + Gy²) (Sobel), as PNG base64.
+    """A bundled photo in gray and its edge strength (Sobel), as PNG base64.
 
     Computed once per server: every visitor's home page shows the same two pictures.
     """
-    gray = downscale(to_gray(load_image((ASSETS / name).read_bytes())), side)
-    strength = np.hypot(conv2d(gray, SOBEL_VERTICAL), conv2d(gray, SOBEL_HORIZONTAL))
+    gray = bundled_gray(name, side)
+    strength = edge_strength(gray)
     strength = 255 * strength / max(float(strength.max()), 1e-9)
     return png_data(gray.astype(np.uint8)), png_data(strength.astype(np.uint8))
 

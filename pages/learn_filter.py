@@ -5,15 +5,21 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from cnn_core import conv2d, fit_filter, safe_learning_rate
-from ui.components.linked_grid import Frames, Grid, linked_grid
+from ui.components.linked_grid import Frames, linked_grid
 from ui.controls.control import Choice
 from ui.controls.filter_picker import FILTER_LINK, custom_weights, filter_picker
 from ui.controls.input_picker import INPUT_LINK, input_picker
 from ui.course.path import end_of_lesson
 from ui.display import formula
 from ui.figures.formulas import number
-from ui.learn.learning import frame_steps, gradient, gradient_formula, outputs
+from ui.learn.learning import (
+    frame_steps,
+    gradient,
+    gradient_formula,
+    learn,
+    outputs,
+    run_grids,
+)
 from ui.links import OutOfRangeError, Param, flag, save_link, whole
 from ui.page import setup_page
 
@@ -25,20 +31,6 @@ RATES = [0.1, 0.5, 1.0, 1.5, 2.5]
 # with every number readable (35 px cells); at 24 px (a 21×21 output) the linked grid drew
 # each grid on its own line at 34 px cells, and the page grew to 4,666 px.
 PHOTO_SIDE = 12
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def learn(_raw: np.ndarray, digest: str, centre: bool, hidden: np.ndarray, steps: int, rate: float):
-    """Run fit_filter once for these settings (the image hashed by digest).
-
-    The target is the hidden filter on the image as given; a centred input must learn
-    the same weights, and only the bias makes up for the mean. Returns (x, target, run).
-    """
-    raw = _raw.astype(np.float64)
-    x = raw - raw.mean() if centre else raw
-    target = conv2d(raw, hidden)
-    lr = rate * safe_learning_rate(x[:, :, None], hidden.shape[0])
-    return x, target, fit_filter(x, target, f=hidden.shape[0], steps=steps, lr=lr, seed=0)
 
 
 def listed(options: list[float | int]):
@@ -144,47 +136,7 @@ def show_run(x, hidden, target, run, rate: float, centre: bool) -> None:
         st.session_state[f"{KEY}_step"] = int(shown[k])
 
     outs = outputs(x, run, shown)
-    peak = float(np.abs(hidden).max()) or 1.0
-    reach = float(np.abs(target).max()) or 1.0
-    # Photos carry fractions: whole numbers read best there. The lecture's grids are whole.
-    photo = max(x.shape) > 8
-    fractions = None if np.array_equal(x, np.round(x)) else (0 if photo else 2)
-    # Two lines: the input beside the target it should reach, then what is learned (the
-    # output now, the learned filter beside the hidden one) right above the player and the
-    # loss curve, so the weights, the steps and the loss are in view together.
-    grids = [
-        Grid(
-            x,
-            f"Input {x.shape[0]}×{x.shape[1]}",
-            scale="signed" if centre else "gray",
-            decimals=fractions,
-        ),
-        Grid(
-            target,
-            "Target output",
-            role="output",
-            group=1,
-            zrange=(-reach, reach),
-            decimals=None if np.array_equal(target, np.round(target)) else (0 if photo else 2),
-        ),
-        Grid(
-            outs[-1],
-            "Output now",
-            role="output",
-            zrange=(-reach, reach),
-            row=1,
-            decimals=0 if photo else 1,
-        ),
-        Grid(
-            run.weights[-1],
-            "Learned filter",
-            role="filter",
-            zrange=(-peak, peak),
-            decimals=2,
-            row=1,
-        ),
-        Grid(hidden, "Hidden filter", role="filter", group=1, zrange=(-peak, peak), row=1),
-    ]
+    grids = run_grids(x, hidden, target, run, outs[-1], centre)
     captions = [
         f"Step {t} of {run.steps}: loss {number(run.loss[t])}, bias {number(run.bias[t])}"
         for t in shown

@@ -4,18 +4,15 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import (
-    HORIZONTAL_EDGE,
     LECTURE_NETWORK,
     LENET5_LIKE,
-    VERTICAL_EDGE,
     conv2d,
     conv_params,
     explain_cell,
-    filter_bank,
-    on_channels,
     relu,
 )
 from cnn_core.examples import CHANNEL_NAMES, LECTURE_RGB
+from cnn_core.filters import edge_pair
 from ui.components.grid_views import biased_terms, layer_grids
 from ui.components.linked_grid import linked_grid
 from ui.controls.control import Whole
@@ -35,7 +32,7 @@ FIRST = next(iter(PRESETS))
 
 # The small input: the volumes page's 6×6×3, a vertical- and a horizontal-edge filter.
 X = LECTURE_RGB
-W = filter_bank(on_channels(VERTICAL_EDGE, 3), on_channels(HORIZONTAL_EDGE, 3))
+W = edge_pair(3)
 BIASES = (0, -5)
 # The cell explained first: where filter 0's z is largest at the default biases, so ReLU
 # lets a value through (cell (0, 0) has z = −15, and ReLU gives 0 there).

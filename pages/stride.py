@@ -92,7 +92,8 @@ def lesson() -> None:
     save_link(KEY, LINK)
     padded = pad(x, p)
     formula(output_size_formula(n, f, p, s), label="Output size =")
-    if (padded.shape[0] - f) % s:
+    floored = (n + 2 * p - f) % s != 0  # the last step would stick out: ⌊·⌋ drops it
+    if floored:
         st.caption(
             f"(n + 2p − f)/s = {number((padded.shape[0] - f) / s)} is not whole: one more step "
             "would put part of the window outside the padded image, so it is not taken. "
@@ -151,7 +152,7 @@ def lesson() -> None:
     )
     if missed:
         causes = []
-        if (padded.shape[0] - f) % s:
+        if floored:
             causes.append("at the far edge, one more step would not fit inside the padded image")
         if s > f:
             causes.append(

@@ -4,7 +4,6 @@ import streamlit as st
 
 from cnn_core import DIGITS_NETWORK
 from cnn_core.training import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS, MAX_LR
-from cnn_core.workers import Run
 from ui.components.maps import show_maps
 from ui.components.paint import parse_pixels, pixels_text
 from ui.controls.control import Decimal, Whole
@@ -14,9 +13,9 @@ from ui.controls.network_table import layers_editor, shape_line
 from ui.course.path import end_of_lesson
 from ui.display import chart
 from ui.learn.digit_grids import samples
+from ui.learn.session_run import train_and_stop
 from ui.learn.training import (
     Settings,
-    Trained,
     cannot_train,
     chance_note,
     cost_line,
@@ -25,11 +24,8 @@ from ui.learn.training import (
     learned_views,
     over_budget,
     run_cost,
-    session_id,
-    trained,
-    training_pool,
 )
-from ui.learn.training_live import curves_alt, curves_figure, follow, percent, run_active
+from ui.learn.training_live import curves_alt, curves_figure, percent
 from ui.links import Param, save_link, whole
 from ui.page import setup_page
 
@@ -71,10 +67,6 @@ LINK = [
     Param("digit", 0, whole(0, N_TEST - 1)),
     Param("painted", None, parse_pixels, shown=lambda _: "a blank pad"),
 ]
-
-
-def press(button: str) -> None:
-    st.session_state[f"_{KEY}_pressed_{button}"] = True
 
 
 setup_page(KEY, LINK)
@@ -121,80 +113,7 @@ if too_costly:
 elif not cannot:
     st.caption(cost_line(run_cost(settings)))
     st.markdown(how_it_learns(settings))
-b1, b2, _ = st.columns([1, 1, 3])
-# Callbacks, not return values: a press survives a rerun that happens before the buttons.
-b1.button(
-    "Train",
-    key=f"{KEY}_go",
-    type="primary",
-    help="Train with these settings.",
-    on_click=press,
-    args=("go",),
-    disabled=bool(too_costly),
-)
-b2.button(
-    "Stop",
-    key=f"{KEY}_stop",
-    help="Stop training now; the network keeps what it learned by its last finished epoch.",
-    on_click=press,
-    args=("stop",),
-)
-go_train = st.session_state.pop(f"_{KEY}_pressed_go", False)
-stop = st.session_state.pop(f"_{KEY}_pressed_stop", False)
-kept = st.session_state.setdefault(f"{KEY}_kept", {})
-pool, me = training_pool(), session_id()
-# This session's run under way, if any: one at a time, followed again after any rerun.
-job: tuple[Run, Settings] | None = st.session_state.get(f"{KEY}_job")
-if stop:
-    if job is None:
-        st.info("Nothing is training: press Train to start.")
-    else:
-        run, run_settings = st.session_state.pop(f"{KEY}_job")
-        pool.leave(run, me)  # the last one watching kills its worker now
-        outcome = pool.outcome(run)
-        if outcome is None:
-            st.warning("Stopped before the first epoch ended: there is no network to show yet.")
-        else:
-            kept["run"] = trained(run_settings, outcome, run.owner == me)
-        job = None
-if go_train:
-    if cannot:
-        st.error(f"Cannot train: {cannot}.")
-    elif not too_costly:
-        if job is not None:
-            pool.leave(job[0], me)  # one run per session: the new one replaces it
-        job = (pool.submit(settings.key, settings.request, me), settings)
-        st.session_state[f"{KEY}_job"] = job
-if job is None and not (stop or go_train) and st.query_params.get("training") == "1":
-    # The link says a run was being followed, but this session has none: the page has
-    # reconnected to another replica (its server stopped) or was opened anew.
-    st.warning(
-        "This page was following a training run it can no longer reach (its server "
-        "stopped, or the page was opened anew): the run was lost. Press Train to start it "
-        "again."
-    )
-following = False
-if job is not None:
-    run, run_settings = job
-    view = pool.watch(run, me)
-    if run_active(view):
-        # Fragments poll the run: the page stays usable and its Stop is the only one.
-        follow(KEY, pool, run, me, list(run_settings.layers), run_settings.epochs)
-        following = True
-    else:
-        del st.session_state[f"{KEY}_job"]
-        outcome = pool.outcome(run)
-        if view.status == "failed":
-            st.error(f"Training failed: {view.error}. Press Train to try again.")
-        elif view.status == "stopped":
-            st.warning(
-                "The run was stopped: no page was watching it for a few seconds (a closed tab "
-                "stops its run). Press Train to start it again."
-            )
-        if outcome is not None:
-            kept["run"] = trained(run_settings, outcome, run.owner == me)
-
-trained_run: Trained | None = None if following else kept.get("run")
+trained_run, following = train_and_stop(KEY, settings, cannot, too_costly)
 if trained_run is not None:
     result, ev = trained_run.result, trained_run.evaluation
     chart(

@@ -6,7 +6,6 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import (
-    HORIZONTAL_EDGE,
     VERTICAL_EDGE,
     conv2d,
     explain_cell,
@@ -15,6 +14,7 @@ from cnn_core import (
     output_size,
 )
 from cnn_core.examples import CHANNEL_NAMES, LECTURE_RGB, random_integers
+from cnn_core.filters import edge_pair
 from ui.components.grid_views import conv_terms, volume_grids
 from ui.components.linked_grid import Grid, linked_grid, pin_to, pinned_cell
 from ui.controls.control import Whole
@@ -65,7 +65,7 @@ def pick_input() -> np.ndarray:
 def chosen_filters(kind: str, n_c: int) -> np.ndarray:
     """``(3, 3, n_c, n_f)``: the chosen filters, each on every channel or on one."""
     if kind == "vh":
-        return filter_bank(on_channels(VERTICAL_EDGE, n_c), on_channels(HORIZONTAL_EDGE, n_c))
+        return edge_pair(n_c)
     if kind == "v":
         return filter_bank(on_channels(VERTICAL_EDGE, n_c))
     if kind == "v_red":

@@ -114,3 +114,15 @@ def test_rotated_edge_responds_most_to_its_own_angle():
 def test_rotated_edge_unknown_kind():
     with pytest.raises(ValueError, match='unknown edge filter kind "prewitt"'):
         rotated_edge(10, "prewitt")
+
+
+def test_edge_strength_is_the_sobel_gradients_length_as_scipy_computes_it():
+    from scipy import ndimage
+
+    from cnn_core.filters import edge_strength
+
+    img = np.random.default_rng(4).integers(0, 256, (9, 12)).astype(float)
+    # scipy convolves (flips) and pads; the flip only turns a gradient's sign, and the
+    # interior is where no padding reaches.
+    want = np.hypot(ndimage.sobel(img, axis=1), ndimage.sobel(img, axis=0))[1:-1, 1:-1]
+    np.testing.assert_allclose(edge_strength(img), want)

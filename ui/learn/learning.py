@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import streamlit as st
 
-from cnn_core import FilterHistory, conv2d, conv2d_backward
+from cnn_core import FilterHistory, conv2d, conv2d_backward, fit_filter, safe_learning_rate
+from ui.components.linked_grid import Grid
 from ui.figures.formulas import MINUS, factor, number
 
 MAX_FRAMES = 61
@@ -93,3 +95,65 @@ def _as_written(v: float, digits: int) -> float | None:
 def _round(v: float, digits: int | None) -> float:
     """A number in a written-out sum, to ``digits`` decimals (4 if None)."""
     return float(np.round(v, 4 if digits is None else digits)) + 0.0
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def learn(_raw: np.ndarray, digest: str, centre: bool, hidden: np.ndarray, steps: int, rate: float):
+    """Run fit_filter once for these settings (the image hashed by digest).
+
+    The target is the hidden filter on the image as given; a centred input must learn
+    the same weights, and only the bias makes up for the mean. Returns (x, target, run).
+    """
+    raw = _raw.astype(np.float64)
+    x = raw - raw.mean() if centre else raw
+    target = conv2d(raw, hidden)
+    lr = rate * safe_learning_rate(x[:, :, None], hidden.shape[0])
+    return x, target, fit_filter(x, target, f=hidden.shape[0], steps=steps, lr=lr, seed=0)
+
+
+def run_grids(
+    x: np.ndarray, hidden: np.ndarray, target: np.ndarray, run: FilterHistory,
+    out: np.ndarray, centre: bool,
+) -> list[Grid]:  # fmt: skip
+    """Learn a filter's five grids: the input beside the target it should reach, then what
+    is learned (the output ``out`` now, the learned filter beside the hidden one), a line
+    above the player and the loss curve, so weights, steps and loss are in view together.
+    The output now (grid 2) and the learned filter (grid 3) change frame by frame."""
+    peak = float(np.abs(hidden).max()) or 1.0
+    reach = float(np.abs(target).max()) or 1.0
+    # Photos carry fractions: whole numbers read best there. The lecture's grids are whole.
+    photo = max(x.shape) > 8
+    fractions = None if np.array_equal(x, np.round(x)) else (0 if photo else 2)
+    return [
+        Grid(
+            x,
+            f"Input {x.shape[0]}×{x.shape[1]}",
+            scale="signed" if centre else "gray",
+            decimals=fractions,
+        ),
+        Grid(
+            target,
+            "Target output",
+            role="output",
+            group=1,
+            zrange=(-reach, reach),
+            decimals=None if np.array_equal(target, np.round(target)) else (0 if photo else 2),
+        ),
+        Grid(
+            out,
+            "Output now",
+            role="output",
+            zrange=(-reach, reach),
+            row=1,
+            decimals=0 if photo else 1,
+        ),
+        Grid(
+            run.weights[-1],
+            "Learned filter",
+            role="filter",
+            zrange=(-peak, peak),
+            decimals=2,
+            row=1,
+        ),
+        Grid(hidden, "Hidden filter", role="filter", group=1, zrange=(-peak, peak), row=1),
+    ]
