@@ -6,6 +6,8 @@ lines; Streamlit is pinned to the minor version whose internals one workaround t
 """
 
 import ast
+import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,55 @@ def test_the_readme_lists_every_lesson_in_course_order():
     table = (ROOT / "README.md").read_text().split("## Pages", 1)[1].split("\n## ", 1)[0]
     rows = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| ")]
     assert rows[2:] == [lesson.title for lesson in LESSONS]  # after the header and Home
+
+
+def test_every_page_is_home_or_a_lesson_with_its_record():
+    from ui.course.lessons import LESSONS
+
+    pages = {str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")}
+    assert pages == {"pages/home.py", *(lesson.path for lesson in LESSONS)}
+
+
+def readme_layout() -> str:
+    return (ROOT / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_layout_names_every_ui_module_and_folder():
+    """A newcomer finds any part of ui/ in one hop from README's Layout."""
+    layout = readme_layout()
+    names = {p.stem for p in (ROOT / "ui").rglob("*.py") if p.stem != "__init__"}
+    names |= {p.name for p in (ROOT / "ui").rglob("*") if (p / "__init__.py").exists()}
+    names |= {p.stem for p in (ROOT / "ui").rglob("*.js")}
+    missing = sorted(n for n in names if not re.search(rf"\b{n}\b", layout))
+    assert not missing, missing
+
+
+DOCS = ["README.md", "docs/decisions.md", "docs/deploy.md"]
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_module_name_and_path_the_docs_give_exists(doc):
+    """A name in backticks (``ui.figures.colors.cell_colors``, ``cnn_core/kinds.py``) is
+    one a newcomer can open: code that moves takes its pointers with it."""
+    bad = []
+    for ref in re.findall(r"`([^`\n]+)`", (ROOT / doc).read_text()):
+        for name in re.findall(r"\b((?:ui|cnn_core)(?:\.[A-Za-z_]\w*)+)", ref):
+            parts = name.split(".")
+            for k in range(len(parts), 0, -1):
+                try:
+                    obj = importlib.import_module(".".join(parts[:k]))
+                    break
+                except ImportError:
+                    continue
+            try:
+                for attribute in parts[k:]:
+                    obj = getattr(obj, attribute)
+            except AttributeError:
+                bad.append(name)
+        folders = "ui|cnn_core|pages|tests|bench|deploy|scripts|assets|docs"
+        for path in re.findall(rf"\b((?:{folders})/[\w/.<>-]*[\w>])", ref):
+            # A pattern (``tests/pages/test_<name>.py``) names its folder.
+            where = ROOT / path if "<" not in path else (ROOT / path.split("<")[0]).parent
+            if not where.exists():
+                bad.append(path)
+    assert not bad, bad

@@ -106,3 +106,17 @@ def test_a_layer_label_says_one_filter_or_unit_in_the_singular():
     assert Layer("conv", f=5, s=1, p=0, n=8).label() == "CONV f=5 s=1 p=0, 8 filters"
     assert Layer("dense", n=1).label() == "FC 1 unit"
     assert Layer("softmax", n=10).label() == "SOFTMAX 10 units"
+
+
+def test_every_layer_kind_is_whole_in_one_entry():
+    """A kind states its settings and gives every pass (README: Add a layer kind)."""
+    from cnn_core.kinds import KINDS, Kind
+    from cnn_core.network import LAYER_KINDS
+
+    assert LAYER_KINDS == tuple(KINDS) == ("conv", "pool", "flatten", "dense", "softmax")
+    for name, kind in KINDS.items():
+        assert kind.name == name
+        assert set(kind.fields) <= {"f", "s", "p", "n", "mode"}
+        assert ("n" in kind.fields) == bool(kind.count), name
+        for method in ("apply", "forward", "backward", "torch"):
+            assert getattr(type(kind), method) is not getattr(Kind, method), (name, method)
