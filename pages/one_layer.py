@@ -48,6 +48,7 @@ BIAS = tuple(
     )
     for k, name in enumerate(("vertical-edge", "horizontal-edge"))
 )  # fmt: skip
+# The parameter counter's sliders.
 COUNTER = (
     Whole("f", "Filter size f", 1, 11, 3, "Each filter is f×f×n_c[l−1] weights."),
     Whole(
@@ -60,7 +61,6 @@ COUNTER = (
     ),
     Whole("nf", "Filters n_c[l]", 1, 64, 10, "How many filters, so how many output channels."),
 )
-"""The parameter counter's sliders."""
 
 LINK = [
     *(b.param for b in BIAS),

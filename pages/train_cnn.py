@@ -34,6 +34,7 @@ INPUT = (8, 8, 1)
 N_TEST = 360
 
 
+# The settings under "Train it", in the order they stand on the page.
 SETTINGS = (
     Whole(
         "epochs", "Epochs", 1, MAX_EPOCHS, DEFAULT_EPOCHS,
@@ -54,7 +55,6 @@ SETTINGS = (
         "gives the same run.", typed=True,
     ),
 )  # fmt: skip
-"""The settings under "Train it", in the order they stand on the page."""
 
 LINK = [
     Param(

@@ -100,6 +100,7 @@ CROP = (
     Whole("crop_top", "Crop row", 0, 69, 30, "Top row of the 6×6 crop (from 0)."),
     Whole("crop_left", "Crop column", 0, 106, 50, "Left column of the 6×6 crop (from 0)."),
 )
+# The rule in symbols: any sizes.
 RULE = (
     Whole("rule_n", "n", 1, 512, 6, "Input height and width.", typed=True),
     Whole("rule_nc", "n_c", 1, 64, 3, "Input channels (3 for a colour image).", typed=True),
@@ -108,7 +109,6 @@ RULE = (
     Whole("rule_s", "s", 1, 4, 1, "Stride: cells per step.", typed=True),
     Whole("rule_nf", "n_f", 1, 4, 2, "How many filters (1 to 4).", typed=True),
 )
-"""The rule in symbols: any sizes."""
 
 LINK = [
     Param("input", INPUTS[0], one_of(INPUTS)),
