@@ -21,7 +21,7 @@ from ui.learn.learning import (
     run_grids,
 )
 from ui.links import OutOfRangeError, Param, flag, save_link, whole
-from ui.page import setup_page
+from ui.page import examples, setup_page
 
 KEY = "learn"
 STEPS = [50, 200, 500, 2000]
@@ -222,6 +222,20 @@ LINK = [
     Param("step", 0, whole(0, max(STEPS))),
 ]
 
+
+def _example(**changes: object) -> dict[str, object]:
+    """The first example's controls with ``changes``; ``step`` past the end shows the last."""
+    base = {"input": "Lecture 6×6", "filter": "Vertical edge", "steps": 200, "lr": 1.0}
+    return {**base, "centre": False, "step": max(STEPS), **changes}
+
+
+EXAMPLES = {
+    "The lecture's 6×6: learn the vertical edge": _example(),
+    "Learning rate 2.5: the loss blows up": _example(lr=2.5),
+    "A photo, not centred: learning is slow": _example(input="Photo: camera"),
+    "The same photo, centred: it learns": _example(input="Photo: camera", centre=True),
+}
+
 setup_page(KEY, LINK)
 st.title("Learn a filter")
 st.write(
@@ -231,5 +245,6 @@ st.write(
     "number of steps you choose, moves each one against its gradient to bring the output "
     "closer to the target."
 )
+examples(KEY, EXAMPLES, lecture=False)
 st.fragment(lesson)()
 end_of_lesson(KEY, "pages/learn_filter.py")

@@ -27,7 +27,7 @@ from ui.learn.training import (
 )
 from ui.learn.training_live import curves_alt, curves_figure, percent
 from ui.links import Param, save_link, whole
-from ui.page import setup_page
+from ui.page import examples, setup_page
 
 KEY = "train"
 INPUT = (8, 8, 1)
@@ -69,6 +69,13 @@ LINK = [
 ]
 
 
+DEFAULTS = {c.name: c.default for c in SETTINGS}
+EXAMPLES = {
+    "The default settings": DEFAULTS,
+    "Learning rate 1: too large a step": {**DEFAULTS, "lr": 1.0},
+    "Batch size 1,437: one step per epoch": {**DEFAULTS, "batch": 1437},
+}
+
 setup_page(KEY, LINK)
 st.title("Train a CNN")
 st.write(
@@ -103,6 +110,7 @@ refused = refusals(rows)
 shape_line(INPUT, rows, "This network cannot train on 8×8 digits")
 
 st.header("Train it")
+examples(KEY, EXAMPLES, lecture=False)
 columns = zip(SETTINGS, st.columns(4), strict=True)
 epochs, lr, batch, seed = (control.show(KEY, column) for control, column in columns)
 settings = Settings(tuple(layers), int(epochs), float(lr), int(batch), int(seed))

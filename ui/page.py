@@ -16,6 +16,7 @@ def _apply_example(key: str, values: dict[str, object]) -> None:
 
 
 RESET_LABEL = "↺ Back to the lecture's example"
+OWN_RESET_LABEL = "↺ Back to the first example"
 
 
 def examples(
@@ -24,13 +25,21 @@ def examples(
     *,
     reset: dict[str, object] | None = None,
     button_keys: Sequence[str] | None = None,
+    lecture: bool = True,
 ) -> None:
-    """The lecture's worked examples, one click each, and a reset to the first one.
+    """Worked examples, one click each, and a reset to the first one.
 
     ``presets`` maps a button's label to the controls it sets (URL names → values);
-    ``reset`` (default: the first preset) is what "Back to the lecture's example" sets.
+    ``reset`` (default: the first preset) is what the reset button sets. ``lecture``:
+    the examples are the lecture's own; a lesson whose lecture gives no numbers
+    (``lecture=False``) offers its own, and says so.
     """
-    st.markdown("**The lecture's examples**, one click away:")
+    if lecture:
+        st.markdown("**The lecture's examples**, one click away:")
+        source, reset_label, first = " from the lecture", RESET_LABEL, "the lecture's first"
+    else:
+        st.markdown("**Worked examples** (ours: the lecture gives no numbers here), one click:")
+        source, reset_label, first = "", OWN_RESET_LABEL, "the first"
     keys = list(button_keys or [f"{key}_example_{n}" for n in range(len(presets))])
     columns = st.columns(len(presets) + 1)
     for column, (label, values), button_key in zip(
@@ -42,15 +51,15 @@ def examples(
             args=(key, values),
             key=button_key,
             width="stretch",
-            help="Set the controls to this example from the lecture.",
+            help=f"Set the controls to this example{source}.",
         )
     columns[-1].button(
-        RESET_LABEL,
+        reset_label,
         on_click=_apply_example,
         args=(key, reset or next(iter(presets.values()))),
         key=f"{key}_reset",
         width="stretch",
-        help="Put the controls back to the lecture's first example on this page.",
+        help=f"Put the controls back to {first} example on this page.",
     )
 
 

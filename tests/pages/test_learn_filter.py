@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -130,3 +132,34 @@ def test_the_learned_filter_shares_the_last_line_with_the_output_now():
 def test_a_filter_larger_than_the_image_gets_a_message():
     at = open_page(PAGE, learn_filter="Custom filter", learn_custom_f=7)
     assert "does not fit a 6×6 image" in at.error[0].value
+
+
+def _final_loss(at) -> float:
+    """The loss after the run, read from the page's sentence ("… fell from A to B; …")."""
+    [sentence] = re.findall(r"After \d+ steps the loss fell from \S+ to (\S+);", texts(at))
+    return float(sentence.replace("−", "-").replace(",", ""))
+
+
+def test_the_worked_examples_show_a_blow_up_and_centring_speeding_a_photo_up():
+    at = open_page(PAGE)
+    labels = [b.label for b in at.button if (b.key or "").startswith("learn_example_")]
+    assert labels == [
+        "The lecture's 6×6: learn the vertical edge",
+        "Learning rate 2.5: the loss blows up",
+        "A photo, not centred: learning is slow",
+        "The same photo, centred: it learns",
+    ]
+    at.button(key="learn_example_1").click().run()
+    assert "The loss blew up: it rose from" in texts(at)
+    at.button(key="learn_example_2").click().run()
+    assert at.session_state["learn_input"] == "Photo: camera"
+    slow = _final_loss(at)
+    at.button(key="learn_example_3").click().run()
+    assert at.session_state["learn_centre"] is True
+    fast = _final_loss(at)
+    assert fast * 100 < slow  # 0.08281 against 37.8 at 200 steps
+    at.button(key="learn_reset").click().run()
+    assert (at.session_state["learn_input"], at.session_state["learn_centre"]) == (
+        "Lecture 6×6",
+        False,
+    )

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cnn_core import DIGITS_NETWORK, describe, digit_inputs, predict_proba, split_digits
-from cnn_core.training import MAX_LR
+from cnn_core.training import DEFAULT_LR, MAX_LR
 from tests.pages.helpers import open_link as open_page_link
 from tests.pages.helpers import open_page, texts
 
@@ -289,15 +289,23 @@ def test_the_samples_are_captioned_digit_d_not_a_d():
     assert not any(re.match(r"A \d$", name) for name in grids)
 
 
-@pytest.mark.parametrize(("batch", "epochs"), [("32", "12"), ("100", "3"), ("1437", "1")])
-def test_the_words_give_steps_per_epoch_computed_from_the_batch(batch, epochs):
+@pytest.mark.parametrize(
+    ("batch", "epochs", "split"),
+    [
+        ("32", "12", "in mini-batches of 32, one step each"),
+        ("100", "3", "in mini-batches of 100, one step each"),
+        ("1", "2", "in mini-batches of 1, one step each"),
+        ("1437", "1", "in one batch of all 1,437, one step"),
+    ],
+)
+def test_the_words_give_steps_per_epoch_computed_from_the_batch(batch, epochs, split):
     at = open_link(batch=batch, epochs=epochs)
     b, e = int(batch), int(epochs)
     per_epoch = -(-1437 // b)  # ⌈1,437 / b⌉, independently of cnn_core.budget
+    steps = "1 step" if per_epoch == 1 else f"{per_epoch:,} steps"
     line = (
-        f"One **epoch** is one pass over the 1,437 training digits in mini-batches of {b:,}, "
-        f"one step each: ⌈1,437 / {b:,}⌉ = {per_epoch:,} steps an epoch, {per_epoch * e:,} "
-        f"in {e} epoch{'s' * (e != 1)}."
+        f"One **epoch** is one pass over the 1,437 training digits {split}: "
+        f"⌈1,437 / {b:,}⌉ = {steps} an epoch, {per_epoch * e:,} in {e} epoch{'s' * (e != 1)}."
     )
     words = [m.value for m in at.markdown if "**softmax**" in m.value]
     assert len(words) == 1 and line in words[0], words
@@ -373,3 +381,19 @@ def test_the_layer_1_filters_are_drawn_live_as_each_epoch_ends():
         np.testing.assert_allclose(
             shown[f"Live filter {k + 1}"], np.round(at_epoch[epoch][:, :, 0, k], 2), atol=0.011
         )
+
+
+def test_the_worked_examples_set_the_settings_and_the_link():
+    at = open_link()
+    labels = [b.label for b in at.button if (b.key or "").startswith("train_example_")]
+    assert labels == [
+        "The default settings",
+        "Learning rate 1: too large a step",
+        "Batch size 1,437: one step per epoch",
+    ]
+    at.button(key="train_example_1").click().run()
+    assert at.number_input(key="train_lr").value == 1.0 and at.query_params["lr"] == "1.0"
+    at.button(key="train_example_2").click().run()
+    assert at.number_input(key="train_lr").value == DEFAULT_LR
+    assert at.number_input(key="train_batch").value == 1437
+    assert "in one batch of all 1,437, one step: ⌈1,437 / 1,437⌉ = 1 step an epoch" in texts(at)

@@ -222,7 +222,10 @@ def how_it_learns(settings: Settings) -> str:
     n_train, n_test = len(data.train), len(data.test)
     classes = settings.layers[-1].n if settings.layers else N_CLASSES
     per_epoch = steps_per_epoch(settings)
-    batches = "a mini-batch" if settings.batch_size == 1 else "mini-batches"
+    if per_epoch == 1:
+        split = f"in one batch of all {n_train:,}, one step"
+    else:
+        split = f"in mini-batches of {settings.batch_size:,}, one step each"
     return (
         f"The last layer's **softmax** turns the network's {classes} scores for a digit into "
         f"{classes} probabilities that sum to 1. The loss is the **cross-entropy**: −log of "
@@ -230,8 +233,8 @@ def how_it_learns(settings: Settings) -> str:
         "large when it is sure and wrong. The weights are updated by **Adam**, a variant of "
         "gradient descent that gives each weight its own step size from its recent "
         "gradients; the learning rate sets the largest step. One **epoch** is one pass over "
-        f"the {n_train:,} training digits in {batches} of {settings.batch_size:,}, one step "
-        f"each: ⌈{n_train:,} / {settings.batch_size:,}⌉ = {per_epoch:,} steps an epoch, "
+        f"the {n_train:,} training digits {split}: ⌈{n_train:,} / {settings.batch_size:,}⌉ "
+        f"= {per_epoch:,} step{'s' * (per_epoch != 1)} an epoch, "
         f"{per_epoch * settings.epochs:,} in {settings.epochs:,} "
         f"epoch{'s' * (settings.epochs != 1)}. **Accuracy** is measured on the {n_test} test "
         "digits the network never saw while learning."
