@@ -58,10 +58,33 @@ def screenshot(page, name: str, size: str) -> None:
     page.screenshot(path=SHOTS / f"{name}_{size}.png")
 
 
+def number_grid_text(page) -> tuple[float, list[str], list[str]]:
+    """The smallest font of the number grids (ui.components.maps) on the trained page,
+    every cell whose number does not fit inside it (it would be cut), and the grids with
+    the smallest font."""
+    return page.locator(".mp-cell").evaluate_all(
+        """cells => {
+            const visible = cells.filter(c => c.clientWidth > 0);
+            const size = c => parseFloat(getComputedStyle(c).fontSize);
+            const smallest = Math.min(...visible.map(size));
+            const cut = visible.filter(c => {
+                const r = document.createRange();
+                r.selectNodeContents(c);
+                return r.getBoundingClientRect().width > c.clientWidth + 0.5;
+            }).map(c => c.textContent);
+            const where = [...new Set(visible.filter(c => size(c) === smallest)
+                .map(c => c.closest('[role="grid"]').getAttribute("aria-label")))];
+            return [smallest, cut, where.slice(0, 4)];
+        }"""
+    )
+
+
 def test_train_then_paint_with_the_mouse(browser, app_url):
     context, page, accuracy = open_trained(browser, app_url, "desktop")
     assert accuracy >= 95.0
     assert page.get_by_text("The pad is blank").count() == 1
+    smallest, cut, where = number_grid_text(page)  # digits, filters, maps: 9 px, cut before
+    assert smallest >= 11 and not cut, (smallest, cut[:5], where)
     # A vertical stroke down column 4: a "1".
     x, y0 = pad_cell_centre(page, 0, 4)
     _, y1 = pad_cell_centre(page, 7, 4)
@@ -88,6 +111,8 @@ def test_train_then_paint_with_the_mouse(browser, app_url):
 def test_train_then_paint_with_a_finger_on_a_phone(browser, app_url):
     context, page, _ = open_trained(browser, app_url, "phone")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    smallest, cut, where = number_grid_text(page)  # 6.7 px before
+    assert smallest >= 9.5 and not cut, (smallest, cut[:5], where)
     # A finger drawing a horizontal bar across row 3 (touch events through chromium's CDP).
     cdp = context.new_cdp_session(page)
     x0, y = pad_cell_centre(page, 3, 1)

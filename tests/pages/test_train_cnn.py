@@ -366,7 +366,8 @@ def test_the_layer_1_filters_are_drawn_live_as_each_epoch_ends():
     assert "Test accuracy" not in texts(at)  # no result yet: the live view only
     at.button(key="train_stop").click().run()
     assert "train_job" not in at.session_state
-    # The same settings trained here to that epoch give the filters drawn, to 2 decimals.
+    # The same settings trained here to that epoch give the filters drawn, to 1 decimal
+    # (live, beside the curves; the finished run's are drawn to 2).
     x, y, _, _ = digit_arrays()
     at_epoch = {}
     train_here(
@@ -379,7 +380,7 @@ def test_the_layer_1_filters_are_drawn_live_as_each_epoch_ends():
     )
     for k in range(8):
         np.testing.assert_allclose(
-            shown[f"Live filter {k + 1}"], np.round(at_epoch[epoch][:, :, 0, k], 2), atol=0.011
+            shown[f"Live filter {k + 1}"], np.round(at_epoch[epoch][:, :, 0, k], 1), atol=0.011
         )
 
 

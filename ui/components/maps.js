@@ -10,14 +10,24 @@ export default function maps({ data, parentElement }) {
     parentElement.__convlabMaps = root;
   }
   root.replaceChildren(...data.bands.map(band));
-  const widest = Math.max(...data.bands.flatMap((b) => b.grids.map((g) => g.values[0].length)));
-  // On a phone, shrink the cells (not below 16 px) so two of the widest grids share a line;
-  // a grid alone in its band keeps the whole line (and its numbers stay readable).
-  const perLine = Math.min(2, Math.max(...data.bands.map((b) => b.grids.length)));
+  const grids = data.bands.flatMap((b) => b.grids);
+  const widest = Math.max(...grids.map((g) => g.values[0].length));
+  const chars = Math.max(1, ...grids.flatMap((g) => g.text.flat().map((t) => t.length)));
+  // The font a cell of this size gets (as maps.css computes it).
+  const font = (cell) => Math.min(cell * 0.5, (cell - 4) / (chars * 0.6));
+  // On a phone, shrink the cells (not below 16 px) so two of the widest grids share a line,
+  // unless their numbers would drop below 10 px: then one grid a line. A grid alone in its
+  // band keeps the whole line (and its numbers stay readable).
+  const most = Math.min(2, Math.max(...data.bands.map((b) => b.grids.length)));
   const fit = () => {
     const width = root.clientWidth || 700;
-    const share = Math.floor(((width - 14 * (perLine - 1)) / perLine - 2) / widest) - 1;
-    root.style.setProperty("--cell", `${Math.max(16, Math.min(data.cell, share))}px`);
+    const size = (per) => {
+      const share = Math.floor(((width - 14 * (per - 1)) / per - 2) / widest) - 1;
+      return Math.max(16, Math.min(data.cell, share));
+    };
+    let cell = size(most);
+    if (most > 1 && font(cell) < 10) cell = size(1);
+    root.style.setProperty("--cell", `${cell}px`);
   };
   fit();
   if (!root.__observer) {
@@ -52,6 +62,8 @@ function grid(g) {
   table.setAttribute("role", "grid");
   table.setAttribute("aria-label", g.name);
   table.style.gridTemplateColumns = `repeat(${g.values[0].length}, var(--cell))`;
+  // The text fits its cell: the longest number decides the grid's size (maps.css).
+  table.style.setProperty("--chars", String(Math.max(1, ...g.text.flat().map((t) => t.length))));
   const flags = new Set((g.flags || []).map(([i, j]) => `${i},${j}`));
   g.values.forEach((values, i) => {
     const row = document.createElement("div");

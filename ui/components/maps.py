@@ -56,7 +56,7 @@ class Map:
         }
 
 
-def show_maps(key: str, maps: Sequence[Map], *, titles: Sequence[str] = (), cell: int = 22) -> None:
+def show_maps(key: str, maps: Sequence[Map], *, titles: Sequence[str] = (), cell: int = 26) -> None:
     """Draw the grids, band by band; ``titles[b]`` heads band b; ``cell`` is a cell's px."""
     names = [m.name for m in maps]
     if len(set(names)) != len(names):

@@ -31,12 +31,13 @@ def samples(digits: Digits) -> list[Map]:
     ]
 
 
-def filter_maps(weights: np.ndarray, name: str = "Filter") -> list[Map]:
+def filter_maps(weights: np.ndarray, name: str = "Filter", decimals: int = 2) -> list[Map]:
     """A conv layer's filters on a one-channel input, ``(f, f, 1, n_f)``, on one colour scale;
     grid k is named ``f"{name} {k}"``."""
     peak = float(np.abs(weights).max()) or 1.0
+    scale = ("signed", (-peak, peak), decimals)
     return [
-        Map(weights[:, :, 0, k], f"filter {k + 1}", f"{name} {k + 1}", "signed", (-peak, peak), 2)
+        Map(weights[:, :, 0, k], f"filter {k + 1}", f"{name} {k + 1}", *scale)
         for k in range(weights.shape[3])
     ]
 

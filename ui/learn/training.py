@@ -312,7 +312,7 @@ def learned_views(key: str, trained: Trained, data: Data) -> None:
             "Look for a column or row of one sign beside one of the other: an edge detector, "
             "like the lecture's, found without being told."
         )
-        show_maps(f"{key}_filters", filter_maps(trained.result.params[0][0]), cell=34)
+        show_maps(f"{key}_filters", filter_maps(trained.result.params[0][0]), cell=40)
 
     st.subheader("One test digit, layer by layer")
     index = st.number_input(

@@ -177,7 +177,9 @@ def draw_live(
         epoch, weights = filters
         with side:
             st.markdown(f"**Layer 1's filters after epoch {epoch}**")
-            show_maps(f"{key}_live_filters", filter_maps(weights, "Live filter"), cell=22)
+            # One decimal while they change: readable at a glance beside the curves.
+            live = filter_maps(weights, "Live filter", decimals=1)
+            show_maps(f"{key}_live_filters", live, cell=28)
             st.caption("Red positive, blue negative, on one scale; redrawn as each epoch ends.")
 
 
