@@ -225,8 +225,8 @@ LINK = [
 
 def _example(**changes: object) -> dict[str, object]:
     """The first example's controls with ``changes``; ``step`` past the end shows the last."""
-    base = {"input": "Lecture 6×6", "filter": "Vertical edge", "steps": 200, "lr": 1.0}
-    return {**base, "centre": False, "step": max(STEPS), **changes}
+    first = {c.name: c.default for c in (INPUT_LINK, FILTER_LINK[0], STEPS_CONTROL, RATE)}
+    return {**first, "centre": False, "step": max(STEPS), **changes}
 
 
 EXAMPLES = {

@@ -31,14 +31,15 @@ from ui.page import examples, setup_page
 
 KEY = "train"
 INPUT = (8, 8, 1)
-N_TEST = 360
+DATA = digits_data()  # read once per server, shared
+N_TRAIN, N_TEST = len(DATA.train), len(DATA.test)
 
 
 # The settings under "Train it", in the order they stand on the page.
 SETTINGS = (
     Whole(
         "epochs", "Epochs", 1, MAX_EPOCHS, DEFAULT_EPOCHS,
-        "Passes over the 1,437 training digits.", typed=True,
+        f"Passes over the {N_TRAIN:,} training digits.", typed=True,
     ),
     Decimal(
         "lr", "Learning rate", 0.0, MAX_LR, DEFAULT_LR,
@@ -46,7 +47,7 @@ SETTINGS = (
         "10, to see what too large does.",
     ),
     Whole(
-        "batch", "Batch size", 1, 1437, DEFAULT_BATCH_SIZE,
+        "batch", "Batch size", 1, N_TRAIN, DEFAULT_BATCH_SIZE,
         "Digits per gradient step (a mini-batch).", typed=True,
     ),
     Whole(
@@ -73,7 +74,7 @@ DEFAULTS = {c.name: c.default for c in SETTINGS}
 EXAMPLES = {
     "The default settings": DEFAULTS,
     "Learning rate 1: too large a step": {**DEFAULTS, "lr": 1.0},
-    "Batch size 1,437: one step per epoch": {**DEFAULTS, "batch": 1437},
+    f"Batch size {N_TRAIN:,}: one step per epoch": {**DEFAULTS, "batch": N_TRAIN},
 }
 
 setup_page(KEY, LINK)
@@ -84,7 +85,7 @@ st.write(
     "them into features, computed here in NumPy with ConvLab's own forward and backward "
     "passes."
 )
-data = digits_data()
+data = DATA
 st.header("The data")
 st.write(
     f"{len(data.train) + len(data.test):,} handwritten digits of 8×8 pixels (UCI, "
