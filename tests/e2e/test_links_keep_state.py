@@ -10,18 +10,20 @@ import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.e2e.server import wait_for_run
 
 pytestmark = pytest.mark.e2e
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-ROW = 35  # px: the data editor's header and rows at 1280 wide
 
 
 def total(page) -> str:
-    texts = page.locator(".convlab-formula").all_inner_texts()
-    return next(t for t in texts if "parameters" in t and "·" not in t)
+    """The builder's "Total: N parameters to learn", once the builder has drawn it."""
+    line = page.locator(".convlab-formula").filter(has_text="parameters to learn")
+    line.wait_for()
+    return line.inner_text()
 
 
 def open_fresh(browser, url: str):
@@ -32,32 +34,67 @@ def open_fresh(browser, url: str):
     return context, page
 
 
+def cell(editor, column: int, row: int):
+    """A data editor cell, by the grid's own accessible table (drawn once the canvas has)."""
+    return editor.locator(f"td#glide-cell-{column}-{row}")
+
+
+def edit_cell(page, editor, column: int, row: int, value: str) -> None:
+    """Type ``value`` into a data editor cell with the keyboard, as a keyboard user does.
+
+    No coordinates: focus the grid's first cell (the grid selects it), arrow to the cell,
+    Enter opens its editor, Enter commits. An Enter that reaches the editor before it has
+    taken the typed value commits the old one (seen here: 2 of 2 without a pause), so the
+    edit is checked on the cell itself and made again if it was lost.
+    """
+    target = cell(editor, column, row)
+    for attempt in range(3):
+        cell(editor, 1, 0).focus()
+        editor.locator('td#glide-cell-1-0[aria-selected="true"]').wait_for(state="attached")
+        for key in ["ArrowRight"] * (column - 1) + ["ArrowDown"] * row:
+            page.keyboard.press(key)
+        editor.locator(f'td#glide-cell-{column}-{row}[aria-selected="true"]').wait_for(
+            state="attached"
+        )
+        page.keyboard.press("Enter")
+        box = page.locator("input.gdg-input")
+        box.wait_for()
+        box.fill(value)
+        page.wait_for_function(
+            "v => document.activeElement?.classList.contains('gdg-input') && "
+            "document.activeElement.value === v",
+            arg=value,
+        )
+        box.press("Enter")
+        try:
+            page.wait_for_function(
+                "([el, v]) => el.textContent === v",
+                arg=[target.element_handle(), value],
+                timeout=5_000,
+            )
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
 def test_a_network_built_in_one_layers_table_opens_the_same_in_a_fresh_browser(browser, app_url):
     context, page = open_fresh(browser, f"{app_url}/one_layer")
     before = total(page)
     editor = page.locator('[data-testid="stDataFrame"]').first
     editor.scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)  # the grid canvas takes edits once it has drawn
-    # The third layer's "filters / units" cell (conv 5 2 0 40): 40 → 48. A double click on
-    # a canvas that is still settling can miss the cell: try again, a few times at most.
-    for attempt in range(3):
-        box = editor.bounding_box()
-        page.mouse.dblclick(box["x"] + box["width"] * 0.7, box["y"] + ROW * 3 + ROW / 2)
-        page.wait_for_timeout(400)
-        page.keyboard.press("Control+a")
-        page.keyboard.type("48")
-        page.keyboard.press("Enter")
-        try:
-            page.wait_for_function("() => location.search.includes('net=')", timeout=15_000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
-            wait_for_run(page)
+    # The third layer (conv 5 2 0 40): its "filters / units" cell, column 5, row 2.
+    filters = cell(editor, 5, 2)
+    filters.wait_for(state="attached")
+    assert filters.text_content() == "40"
+    edit_cell(page, editor, 5, 2, "48")
+    page.wait_for_function("() => location.search.includes('net=')")
     wait_for_run(page)
+    expect(
+        page.locator(".convlab-formula").filter(has_text="parameters to learn")
+    ).not_to_have_text(before)
     built = total(page)
-    assert built != before and built.endswith("parameters to learn")
+    assert built.endswith("parameters to learn")
     assert "conv+5+2+0+48" in page.url
     address = page.url
     context.close()
@@ -65,6 +102,17 @@ def test_a_network_built_in_one_layers_table_opens_the_same_in_a_fresh_browser(b
     context, fresh = open_fresh(browser, address)
     assert total(fresh) == built
     assert fresh.locator('[data-testid="stAlert"]').count() == 0  # nothing refused
+    table = fresh.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    cell(table, 5, 2).wait_for(state="attached")
+    rows = [[cell(table, c, r).text_content() for c in range(1, 6)] for r in range(5)]
+    assert rows == [
+        ["conv", "3", "1", "0", "10"],
+        ["conv", "5", "2", "0", "20"],
+        ["conv", "5", "2", "0", "48"],
+        ["flatten", "", "", "", ""],
+        ["softmax", "", "", "", "10"],
+    ]
     context.close()
 
 
