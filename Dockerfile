@@ -15,6 +15,7 @@ COPY --chown=convlab:convlab app.py ./
 COPY --chown=convlab:convlab .streamlit ./.streamlit
 COPY --chown=convlab:convlab pages ./pages
 COPY --chown=convlab:convlab ui ./ui
+COPY --chown=convlab:convlab serve ./serve
 COPY --chown=convlab:convlab cnn_core ./cnn_core
 COPY --chown=convlab:convlab assets ./assets
 COPY --chown=convlab:convlab scripts/healthcheck.py ./scripts/healthcheck.py

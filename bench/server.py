@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,15 +36,21 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_process() -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start `streamlit run app.py` on a free port; yield its base URL and process."""
+def app_process(
+    script: str = "app.py", options: Sequence[str] = (), env: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `streamlit run <script>` on a free port; yield its base URL and process.
+
+    ``options`` are more command-line options (``["--runner.postScriptGC", "false"]``);
+    ``env`` more environment variables.
+    """
     port = free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.port",
         str(port),
         "--server.headless",
@@ -53,6 +59,7 @@ def app_process() -> Iterator[tuple[str, subprocess.Popen]]:
         "false",
         "--server.fileWatcherType",
         "none",
+        *options,
     ]
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
@@ -61,7 +68,7 @@ def app_process() -> Iterator[tuple[str, subprocess.Popen]]:
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         try:
             deadline = time.monotonic() + 60

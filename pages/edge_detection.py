@@ -14,7 +14,7 @@ from ui.display import chart, formula
 from ui.figures.formulas import number, products_formula
 from ui.figures.grids import Panel, panels_figure
 from ui.links import Param, one_of, save_link, whole
-from ui.page import examples, setup_page
+from ui.page import examples, fragment, setup_page
 
 KEY = "edge"
 LECTURE_EXAMPLES = {
@@ -108,7 +108,7 @@ st.write(
 examples(KEY, LECTURE_EXAMPLES, reset=FIRST_EXAMPLE)
 
 
-@st.fragment
+@fragment
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     controls = st.columns(2)

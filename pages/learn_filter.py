@@ -21,7 +21,7 @@ from ui.learn.learning import (
     run_grids,
 )
 from ui.links import OutOfRangeError, Param, flag, save_link, whole
-from ui.page import examples, setup_page
+from ui.page import examples, fragment, setup_page
 
 KEY = "learn"
 STEPS = [50, 200, 500, 2000]
@@ -246,5 +246,5 @@ st.write(
     "closer to the target."
 )
 examples(KEY, EXAMPLES, lecture=False)
-st.fragment(lesson)()
+fragment(lesson)()
 end_of_lesson(KEY, "pages/learn_filter.py")

@@ -24,7 +24,7 @@ from ui.display import formula
 from ui.figures.colors import symmetric_range
 from ui.figures.formulas import number, products_formula
 from ui.links import Param, one_of, save_link, whole
-from ui.page import examples, setup_page
+from ui.page import examples, fragment, setup_page
 
 KEY = "layer"
 PRESETS = {"The lecture's 39×39×3 network": LECTURE_NETWORK, "LeNet-5-like": LENET5_LIKE}
@@ -122,7 +122,7 @@ def link() -> None:
     save_link(KEY, LINK, **st.session_state.get(f"_{KEY}_built", {}))
 
 
-@st.fragment
+@fragment
 def small_input() -> None:
     """Biases and the chosen cell: a changed bias or cell reruns only this part."""
     st.header("On a small input")
@@ -171,7 +171,7 @@ def small_input() -> None:
     link()
 
 
-@st.fragment
+@fragment
 def parameters() -> None:
     """The parameter count of one conv layer: its sliders rerun only this part."""
     st.header("Parameters of a conv layer")
@@ -188,7 +188,7 @@ def parameters() -> None:
     link()
 
 
-@st.fragment
+@fragment
 def builder() -> None:
     """The network builder: an edit reruns only this part."""
     st.session_state[f"_{KEY}_built"] = network_builder(KEY, PRESETS)

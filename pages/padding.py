@@ -13,7 +13,7 @@ from ui.course.path import end_of_lesson
 from ui.display import formula
 from ui.figures.formulas import output_size_formula, sum_formula
 from ui.links import Param, save_link, whole
-from ui.page import examples, setup_page
+from ui.page import examples, fragment, setup_page
 
 KEY = "padding"
 MODES = ["valid (p = 0)", "same", "choose p"]
@@ -52,7 +52,7 @@ st.write(
 examples(KEY, LECTURE_EXAMPLES)
 
 
-@st.fragment
+@fragment
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     c1, c2, c3 = st.columns(3)

@@ -24,7 +24,7 @@ from ui.display import formula
 from ui.figures.formulas import pool_formula, pool_size_formula
 from ui.figures.photos import conv_relu_pool
 from ui.links import Param, one_of, save_link, whole
-from ui.page import examples, setup_page
+from ui.page import examples, fragment, setup_page
 
 KEY = "pool"
 MODES = {"max": "Max pooling", "average": "Average pooling"}
@@ -107,7 +107,7 @@ examples(
 )
 
 
-@st.fragment
+@fragment
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     c = st.columns([1, 1, 1, 1.35])

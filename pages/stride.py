@@ -13,7 +13,7 @@ from ui.course.path import end_of_lesson
 from ui.display import formula
 from ui.figures.formulas import number, output_size_formula
 from ui.links import Param, save_link, whole
-from ui.page import examples, setup_page
+from ui.page import examples, fragment, setup_page
 
 KEY = "stride"
 PRESETS = {
@@ -71,7 +71,7 @@ def pin_step(_group: int, i: int, j: int) -> None:
     st.session_state[f"{KEY}_step"] = i * n_out + j
 
 
-@st.fragment
+@fragment
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     columns = zip((N, F, P, S), st.columns(4), strict=True)

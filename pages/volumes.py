@@ -24,7 +24,7 @@ from ui.figures.bundled import photo_crop
 from ui.figures.formulas import output_size_formula, products_formula
 from ui.figures.photos import crop_place
 from ui.links import Param, one_of, save_link, whole
-from ui.page import examples, setup_page
+from ui.page import examples, fragment, setup_page
 
 KEY = "volumes"
 CHANNEL_LETTERS = ("R", "G", "B")
@@ -143,7 +143,7 @@ examples(
 )
 
 
-@st.fragment
+@fragment
 def lesson() -> None:
     """Controls, grids and the link: a changed control reruns only this part."""
     c1, c2 = st.columns(2)

@@ -28,7 +28,8 @@ def imported(path: Path) -> set[str]:
 
 
 FORBIDDEN = {
-    "cnn_core": {"streamlit", "plotly", "ui", "pages", "tests", "bench", "torch"},
+    "cnn_core": {"streamlit", "plotly", "ui", "pages", "tests", "bench", "torch", "serve"},
+    "serve": {"streamlit", "plotly", "ui", "pages", "tests", "bench", "torch"},
     "ui": {"pages", "tests", "bench"},
     "pages": {"tests", "bench"},
     "bench": {"tests"},

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from serve.busy import BUSY_AT, runs_under_way
+from ui.components import CODE_KEY, send_code
 from ui.course.quiz import show_score
 from ui.links import Param, load_link
 
@@ -131,6 +134,33 @@ def _remember_present() -> None:
     st.session_state[_PRESENT] = st.session_state["present"]
 
 
+def busy_notice() -> None:
+    """A toast when the class outruns the server: a change then takes seconds, and the
+    student is told why rather than left with a page that seems frozen."""
+    under_way = runs_under_way()
+    if under_way > BUSY_AT:
+        st.toast(
+            f"The server is busy: {under_way} students' changes are being worked out at "
+            "once, so yours may take a few seconds to show.",
+            icon=":material/hourglass_top:",
+        )
+
+
+def fragment(func: Callable | None = None, *, run_every: float | None = None):
+    """``st.fragment`` for ConvLab's pages: a change reruns only this part, and a busy
+    server says so first (``busy_notice``)."""
+
+    def wrap(f: Callable) -> Callable:
+        @functools.wraps(f)  # Streamlit names a fragment by its module and qualified name
+        def part(*args, **kwargs):
+            busy_notice()
+            return f(*args, **kwargs)
+
+        return st.fragment(part, run_every=run_every)
+
+    return wrap(func) if func is not None else wrap
+
+
 def setup_page(page: str, link: Sequence[Param] = ()) -> None:
     """Every page's first call: the deep-link fix, presentation mode, CSS, and the link.
 
@@ -139,6 +169,7 @@ def setup_page(page: str, link: Sequence[Param] = ()) -> None:
     presentation mode (``present=1``), applied before the toggle exists.
     """
     _leave_pages_directory_mode()
+    busy_notice()
     if not st.session_state.get(f"_{page}_link_loaded") and st.query_params.get("present") == "1":
         st.session_state[_PRESENT] = True
     # Kept for the whole session: a teacher turns it on once, not on every page. Streamlit
@@ -154,11 +185,14 @@ def setup_page(page: str, link: Sequence[Param] = ()) -> None:
         on_change=_remember_present,
     )
     show_score()
+    with st.sidebar:
+        send_code()
     st.markdown(
         f"""<style>
         .convlab-formula {{font-size: 1.35rem; line-height: 1.7; overflow-wrap: anywhere;
             padding: .35rem .75rem; border-left: 4px solid #FFB000;
             background: rgba(255, 176, 0, .08); margin-bottom: .75rem;}}
+        .st-key-{CODE_KEY} {{display: none;}}
         {_CONTRAST_CSS}
         {_PRESENTATION_CSS if present else ""}
         </style>""",

@@ -94,6 +94,11 @@ def linked(at: AppTest, key: str) -> dict:
     raise KeyError(f"no linked grid {key!r} on the page")
 
 
+def unpacked(colors: dict) -> list[list[str]]:
+    """A grid's colours from the palette and indices it is sent as (grid_format.js: unpack)."""
+    return [[colors["palette"][k] for k in row] for row in colors["index"]]
+
+
 def linked_grids(at: AppTest, key: str) -> dict[str, np.ndarray]:
     """Every grid of a linked grid by its label, as arrays, in page order."""
     return {g["label"]: np.asarray(g["values"]) for g in linked(at, key)["grids"]}

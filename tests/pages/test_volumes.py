@@ -10,6 +10,7 @@ from tests.pages.helpers import (
     open_page,
     pinned_window,
     texts,
+    unpacked,
 )
 
 PAGE = "pages/volumes.py"
@@ -101,11 +102,12 @@ def test_each_cells_channel_subtotals_are_sent_and_add_up_to_the_cell():
 def test_the_input_channels_are_tinted_red_green_and_blue():
     grids = {g["label"]: g for g in linked(open_page(PAGE), "volumes_grid")["grids"]}
     for k, name in enumerate(("red", "green", "blue")):
-        colors = np.asarray(grids[f"Input, {name}"]["colors"])
+        colors = np.asarray(unpacked(grids[f"Input, {name}"]["colors"]))
         at_max = colors.ravel()[np.argmax(LECTURE_RGB[..., k])]
         rgb = [int(at_max[p : p + 2], 16) for p in (1, 3, 5)]
         assert int(np.argmax(rgb)) == k, (name, at_max)
-    assert grids["Filter 0, red"]["colors"] == grids["Filter 0, green"]["colors"]  # signed
+    red, green = (unpacked(grids[f"Filter 0, {c}"]["colors"]) for c in ("red", "green"))
+    assert red == green  # signed
 
 
 def test_a_photo_crop_shows_its_square_on_the_photo():

@@ -55,3 +55,9 @@ export function ink(hex) {
   const lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
   return (lum + 0.05) / (INK_DARK_LUM + 0.05) >= 1.05 / (lum + 0.05) ? "#111111" : "#ffffff";
 }
+
+// A grid's colours as Python sends them (ui.figures.colors.indexed_colors): a palette and
+// each cell's place in it.
+export function unpack(colors) {
+  return colors.index.map((row) => row.map((k) => colors.palette[k]));
+}

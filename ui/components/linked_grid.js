@@ -69,7 +69,8 @@ class GridView {
     this.stop();
     const focused = this.focusedCell();
     this.data = data;
-    this.grids = data.grids.map((g, index) => ({ ...g, index }));
+    this.grids = data.grids.map((g, index) => ({ ...g, colors: unpack(g.colors), index }));
+    for (const seq of Object.values(data.frames?.grids ?? {})) seq.colors = seq.colors.map(unpack);
     this.preview = null;
     this.build();
     this.layout();

@@ -23,7 +23,7 @@ import numpy as np
 import streamlit as st
 
 from ui.components import register
-from ui.figures.colors import cell_colors
+from ui.figures.colors import indexed_colors
 
 FORMULAS = ("products", "sum", "max", "average")
 
@@ -73,7 +73,7 @@ class Grid:
             "row": self.row,
             "decimals": self.decimals,
             "values": values.tolist(),
-            "colors": cell_colors(values, self.scale, self.zrange),
+            "colors": indexed_colors(values, self.scale, self.zrange),
             "flags": [list(map(int, c)) for c in self.flags],
             "marks": [list(map(int, c)) for c in self.marks],
         }
@@ -111,7 +111,7 @@ class Frames:
             g = grids[index]
             changing[str(index)] = {
                 "values": [np.asarray(v).tolist() for v in seq],
-                "colors": [cell_colors(v, g.scale, g.zrange) for v in seq],
+                "colors": [indexed_colors(v, g.scale, g.zrange) for v in seq],
             }
         return {
             "count": count,

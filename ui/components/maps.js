@@ -65,6 +65,7 @@ function grid(g) {
   // The text fits its cell: the longest number decides the grid's size (maps.css).
   table.style.setProperty("--chars", String(Math.max(1, ...g.text.flat().map((t) => t.length))));
   const flags = new Set((g.flags || []).map(([i, j]) => `${i},${j}`));
+  const colors = unpack(g.colors);
   g.values.forEach((values, i) => {
     const row = document.createElement("div");
     row.className = "mp-row";
@@ -77,8 +78,8 @@ function grid(g) {
       cell.dataset.j = j;
       cell.textContent = g.text[i][j];
       cell.setAttribute("aria-label", g.text[i][j]);
-      cell.style.backgroundColor = g.colors[i][j];
-      cell.style.color = ink(g.colors[i][j]);
+      cell.style.backgroundColor = colors[i][j];
+      cell.style.color = ink(colors[i][j]);
       if (flags.has(`${i},${j}`)) cell.classList.add("mp-flag");
       row.appendChild(cell);
     });

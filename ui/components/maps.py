@@ -1,7 +1,7 @@
 """Small number grids drawn compactly, many to a line: digits, filters, activation maps.
 
 Static: nothing reaches Python, so nothing reruns. Python formats every number and
-colours every cell (``ui.figures.grids.cell_colors``); the browser (``maps.js``, ``maps.css``
+colours every cell (``ui.figures.colors.indexed_colors``); the browser (``maps.js``, ``maps.css``
 beside this file) lays the grids out, a band per layer, wrapping on a phone.
 
 Test contract: each grid is ``role="grid"`` with a unique ``aria-label``; cells are
@@ -17,10 +17,10 @@ import numpy as np
 import streamlit as st
 
 from ui.components import register
-from ui.figures.colors import cell_colors
+from ui.figures.colors import indexed_colors
 from ui.figures.formulas import number
 
-_COMPONENT = register("maps")
+_COMPONENT = register("maps", "grid_format.js", "maps.js")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Map:
             "name": self.name,
             "values": values.tolist(),
             "text": [[number(v) for v in row] for row in values.tolist()],
-            "colors": cell_colors(values, self.scale, self.zrange),
+            "colors": indexed_colors(values, self.scale, self.zrange),
             "flags": [[int(i), int(j)] for i, j in self.flags],
         }
 
