@@ -67,7 +67,9 @@ class Widget:
     def state(self) -> WidgetState | None:
         """The WidgetState the frontend sends for it, or None for a button not pressed."""
         s = WidgetState(id=self.proto.id)
-        if self.kind == "slider":
+        if self.kind == "slider" and len(self.proto.options):  # a select slider: its labels
+            s.string_array_value.data.extend(self.proto.options[int(k)] for k in self.value)
+        elif self.kind == "slider":
             s.double_array_value.data.extend(self.value)
         elif self.kind == "number_input":
             if self.value is None:
@@ -89,9 +91,12 @@ class Widget:
         """The value one step away (a slider's arrow key, the next option, a flip)."""
         p = self.proto
         if self.kind == "slider":
-            values = [v + step * p.step for v in self.value]
-            if not all(p.min <= v <= p.max for v in values):  # at an end: step back instead
-                values = [v - step * p.step for v in self.value]
+            size, low, high = (
+                (1, 0, len(p.options) - 1) if len(p.options) else (p.step, p.min, p.max)
+            )
+            values = [v + step * size for v in self.value]
+            if not all(low <= v <= high for v in values):  # at an end: step back instead
+                values = [v - step * size for v in self.value]
             return values
         if self.kind == "number_input":
             v = self.value + step * (p.step or 1)
@@ -336,7 +341,14 @@ class Student:
         delta = msg.delta
         path = tuple(msg.metadata.delta_path)
         self._written.add(path)
-        if delta.WhichOneof("type") != "new_element":
+        kind = delta.WhichOneof("type")
+        if kind == "new_transient":  # toasts and the like: read, never kept on the page
+            for element in delta.new_transient.elements:
+                which = element.WhichOneof("type")
+                if which in TEXT:
+                    self.busy_seen += BUSY in getattr(getattr(element, which), TEXT[which])
+            return
+        if kind != "new_element":
             return
         element = delta.new_element
         which = element.WhichOneof("type")
@@ -353,12 +365,13 @@ class Student:
             known = self.widgets.get(proto.id)
             if known is None:
                 self.order.append(proto.id)
-                value = _initial(which, proto)
-            else:
-                value = known.value
+                self.widgets[proto.id] = Widget(
+                    which, proto, delta.fragment_id, _initial(which, proto), path[0] == 0
+                )
+            else:  # the same widget, drawn again: the value is the student's, unless set
+                known.proto, known.fragment = proto, delta.fragment_id
                 if getattr(proto, "set_value", False):
-                    value = _initial(which, proto)
-            self.widgets[proto.id] = Widget(which, proto, delta.fragment_id, value, path[0] == 0)
+                    known.value = _initial(which, proto)
 
     def _finish(self, msg: ForwardMsg, now: float) -> None:
         status = msg.script_finished

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from serve.busy import BUSY_AT, runs_under_way
+from serve import busy
 from ui.components import CODE_KEY, send_code
 from ui.course.quiz import show_score
 from ui.links import Param, load_link
@@ -136,14 +137,21 @@ def _remember_present() -> None:
 
 def busy_notice() -> None:
     """A toast when the class outruns the server: a change then takes seconds, and the
-    student is told why rather than left with a page that seems frozen."""
-    under_way = runs_under_way()
-    if under_way > BUSY_AT:
-        st.toast(
-            f"The server is busy: {under_way} students' changes are being worked out at "
-            "once, so yours may take a few seconds to show.",
-            icon=":material/hourglass_top:",
-        )
+    student is told why rather than left with a page that seems frozen. One toast at a time
+    (a full run passes through its page and its fragments)."""
+    under_way = busy.runs_under_way()
+    if under_way <= busy.BUSY_AT or time.monotonic() - st.session_state.get(_TOLD, 0.0) < 3:
+        return
+    st.session_state[_TOLD] = time.monotonic()
+    st.toast(
+        f"The server is busy: {under_way} students' changes are being worked out at once, "
+        "so yours may take a few seconds to show.",
+        icon=":material/hourglass_top:",
+    )
+
+
+_TOLD = "_busy_told"
+"""When this session was last told the server is busy (``time.monotonic()``)."""
 
 
 def fragment(func: Callable | None = None, *, run_every: float | None = None):

@@ -159,3 +159,41 @@ def test_linked_grid_refuses_subtotals_without_a_name_per_channel():
     g = Grid(np.zeros((2, 2)), "Output", role="output")
     with pytest.raises(ValueError, match="a name per channel"):
         linked_grid("k", [g], f=1, terms={}, subtotals={0: np.zeros((2, 2, 3))}, channels="RG")
+
+
+def test_every_components_code_travels_once_per_page_and_each_component_sends_its_data():
+    from tests.pages.helpers import open_page
+    from ui.components import CODE_KEY, COMPONENTS, source
+
+    at = open_page("pages/padding.py")
+    elements = at.get("bidi_component")
+    code = [e for e in elements if e.proto.id.endswith(f"-{CODE_KEY}")]
+    assert len(code) == 1
+    data = json.loads(code[0].proto.json)
+    assert sorted(data) == sorted(COMPONENTS)
+    assert data["linked_grid"]["js"] == source("grid_format.js") + "\n" + source("linked_grid.js")
+    assert data["maps"]["css"] == source("maps.css")
+    grids = [e for e in elements if e.proto.id.endswith("-padding_grid")]
+    assert len(grids) == 1  # the linked grid: its data and a stand-in that waits for its code
+    stand_in = grids[0].proto
+    assert 'const NAME = "linked_grid";' in stand_in.js_content
+    assert len(stand_in.js_content) < 1000 and stand_in.css_content == ""
+    assert "//" not in stand_in.js_content  # comments stay in the files, not in every move
+
+
+def test_a_grids_colours_travel_as_a_palette_and_read_back_the_same():
+    from ui.figures.colors import cell_colors, indexed_colors
+
+    z = np.random.default_rng(0).integers(-9, 10, (5, 7))
+    packed = indexed_colors(z, "signed")
+    assert len(packed["palette"]) == len(set(packed["palette"])) <= 19
+    script = (
+        f"import {{ unpack }} from {json.dumps((UI / 'grid_format.js').as_uri())};"
+        f"console.log(JSON.stringify(unpack({json.dumps(packed)})));"
+    )
+    node = shutil.which("node")
+    assert node, "node is needed to check the browser's colours"
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == cell_colors(z, "signed")

@@ -94,6 +94,22 @@ def cell_colors(z: np.ndarray, scale: str, zrange: tuple[float, float] | None = 
     are grey (or, for an RGB image's channels, ``"red"``, ``"green"``, ``"blue"``), counts
     blue. The linked grid (``ui.components.linked_grid``) paints its cells with these.
     """
+    rgb = _CELL_LUTS[scale][_lut_places(z, scale, zrange)]
+    return [[_hex(c) for c in row] for row in rgb.tolist()]
+
+
+def indexed_colors(z: np.ndarray, scale: str, zrange: tuple[float, float] | None = None) -> dict:
+    """``cell_colors`` as sent to the browser: ``{"palette": the distinct colours, "index":
+    each cell's place in the palette}``, a few characters a cell instead of ten (grid_format.js's
+    ``unpack`` reads it back). Vectorised: a learning run sends every frame's colours."""
+    places = _lut_places(z, scale, zrange)
+    used, index = np.unique(places, return_inverse=True)
+    palette = [_hex(c) for c in _CELL_LUTS[scale][used].tolist()]
+    return {"palette": palette, "index": index.reshape(places.shape).tolist()}
+
+
+def _lut_places(z: np.ndarray, scale: str, zrange: tuple[float, float] | None) -> np.ndarray:
+    """Each cell's row in its scale's 256-colour table."""
     z = np.asarray(z, dtype=np.float64)
     rng = color_range(z, scale, zrange)
     lo, hi = rng["zmin"], rng["zmax"]
@@ -102,18 +118,12 @@ def cell_colors(z: np.ndarray, scale: str, zrange: tuple[float, float] | None = 
         t = 0.5 + z / (2 * half)
     else:
         t = (z - lo) / ((hi - lo) or 1.0)
-    rgb = _CELL_LUTS[scale][np.round(np.clip(t, 0, 1) * 255).astype(np.intp)]
-    return [[f"#{r:02x}{g:02x}{b:02x}" for r, g, b in row] for row in rgb.tolist()]
+    return np.round(np.clip(t, 0, 1) * 255).astype(np.intp)
 
 
-def indexed_colors(z: np.ndarray, scale: str, zrange: tuple[float, float] | None = None) -> dict:
-    """``cell_colors`` as sent to the browser: ``{"palette": the distinct colours, "index":
-    each cell's place in the palette}``, a few characters a cell instead of ten (grid_format.js's
-    ``unpack`` reads it back)."""
-    colors = cell_colors(z, scale, zrange)
-    palette = sorted({c for row in colors for c in row})
-    place = {c: k for k, c in enumerate(palette)}
-    return {"palette": palette, "index": [[place[c] for c in row] for row in colors]}
+def _hex(rgb: list[int]) -> str:
+    r, g, b = rgb
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def symmetric_range(*grids: np.ndarray) -> tuple[float, float]:

@@ -22,14 +22,17 @@ from ui.controls.layer_views import view
 from ui.display import chart
 from ui.learn.digit_grids import filter_maps
 
-POLL = 0.25
-"""Seconds between looks at a run under way: the progress bar moves at most this often."""
+POLL = 0.5
+"""Seconds between looks at a run under way: the progress bar moves at most this often.
+Every look is a rerun on the server that every other student's change waits behind
+(bench/virtual_class.py trainers: 0.25 s and curves every 1 s made another student's p95
+1.8× slower with three training; 0.5 s and 2 s: docs/decisions.md)."""
 
 QUEUED_POLL = 1.0
 """Seconds between looks at a queued run: a class waiting behind one worker costs the
 server and the browsers a quarter of the polls a running run does."""
 
-CURVES_EVERY = 1.0
+CURVES_EVERY = 2.0
 """The curves and the live filters are redrawn at most this often (seconds)."""
 
 TICKS = 5
@@ -190,7 +193,7 @@ def follow(
 
     Each fragment tells the pool this session still watches (a closed tab stops polling,
     and the pool stops a run whose sessions have all disconnected). A queued run is
-    polled once a second, a running one four times. When the run ends, the
+    polled once a second, a running one twice. When the run ends, the
     bar's fragment reruns the whole page, which then shows the outcome.
     """
 
