@@ -24,9 +24,10 @@ Scenarios (all by default except ``memory`` and ``hall``):
 - ``trainers``: one student moves Padding (two moves a second) while 3 others keep training
   on Train a CNN (150 epochs, a new seed each run, so the pages follow runs of several
   seconds); its p95 against the same with the 3 only on the page.
-- ``memory``: K = 100 for ``--minutes`` (20), RSS every 10 s; then everyone leaves, and a
-  second class of 100 comes for a minute: RSS must level off, and the second class must
-  not add to it (a session's memory is freed when it leaves).
+- ``memory``: K = 100 for ``--minutes`` (20), RSS every 10 s; then everyone leaves, and
+  two more classes of 100 come for a minute each, each after the last has been gone past
+  Streamlit's 120 s session TTL: RSS must level off, and later classes must not add to it
+  (a session's memory is freed after it leaves). ``--minutes 0`` runs only the classes.
 - ``hall``: ``deploy/hall 2`` (bench/hall.py), K = 200 and 400 through HAProxy.
 
 ``--gc`` chooses the server's collection: ``config`` (what .streamlit/config.toml says:
@@ -123,9 +124,11 @@ def latest_waits(s: Student) -> list[float]:
     return waits
 
 
-async def capacity(url: str, pid: int, k: int, seconds: float) -> dict:
+async def capacity(url: str, pid: int | None, k: int, seconds: float) -> dict:
+    """``pid``: the server's process, for its CPU and RSS (None behind a proxy)."""
+    cpu_of = (lambda: cpu_seconds(pid)) if pid else (lambda: float("nan"))
     students = await open_class(url, k, "padding", within=min(10.0, k / 20))
-    before_cpu, t0 = cpu_seconds(pid), time.monotonic()
+    before_cpu, t0 = cpu_of(), time.monotonic()
     until = t0 + seconds
     thrown0 = sum(s.thrown_away for s in students)
     await asyncio.gather(*(keep_moving(s, until) for s in students))
@@ -136,7 +139,7 @@ async def capacity(url: str, pid: int, k: int, seconds: float) -> dict:
     ):
         await asyncio.sleep(0.2)
     elapsed = time.monotonic() - t0
-    cpu = cpu_seconds(pid) - before_cpu
+    cpu = cpu_of() - before_cpu
     moves = [m for s in students for m in s.moves]
     served = [m.latency for m in moves if m.latency is not None]
     waits = [w for s in students for w in latest_waits(s)]
@@ -153,7 +156,7 @@ async def capacity(url: str, pid: int, k: int, seconds: float) -> dict:
         "busy_seen": sum(s.busy_seen > 0 for s in students),
         "errors": sum(len(s.errors) for s in students),
         "cpu": cpu / elapsed,
-        "rss": rss_mb(pid),
+        "rss": rss_mb(pid) if pid else float("nan"),
     }
     await asyncio.gather(*(s.close() for s in students))
     return report
@@ -298,13 +301,26 @@ async def memory(url: str, pid: int, minutes: float) -> None:
         await asyncio.sleep(10)
     await moving
     await asyncio.gather(*(s.close() for s in students))
-    await asyncio.sleep(20)
-    print(f"memory: all left, RSS {rss_mb(pid):.1f} MB", flush=True)
-    second = await open_class(url, 100, "padding", within=10)
-    until = time.monotonic() + 60
-    await asyncio.gather(*(keep_moving(s, until) for s in second))
-    print(f"memory: a second class of 100 for a minute, RSS {rss_mb(pid):.1f} MB", flush=True)
-    await asyncio.gather(*(s.close() for s in second))
+    await waves(url, pid, 3)
+
+
+TTL = 120
+"""Streamlit keeps a disconnected session this long (``server.disconnectedSessionTTL``)."""
+
+
+async def waves(url: str, pid: int, count: int) -> None:
+    """Classes of 100 one after another, each for a minute, each gone past Streamlit's TTL
+    before the next comes: if a session's memory is freed, RSS stops growing."""
+    for n in range(count):
+        await asyncio.sleep(TTL + 30)
+        print(f"memory: {TTL + 30} s after the class left, RSS {rss_mb(pid):.1f} MB", flush=True)
+        if n == count - 1:
+            return
+        students = await open_class(url, 100, "padding", within=10)
+        until = time.monotonic() + 60
+        await asyncio.gather(*(keep_moving(s, until) for s in students))
+        print(f"memory: class {n + 2} of 100, after a minute, RSS {rss_mb(pid):.1f} MB", flush=True)
+        await asyncio.gather(*(s.close() for s in students))
 
 
 def main() -> None:
@@ -345,8 +361,8 @@ def main() -> None:
 
 
 async def capacity_remote(url: str, k: int, seconds: float) -> dict:
-    """Capacity through a proxy: the server's CPU is the replicas', not read here."""
-    return await capacity(url, os.getpid(), k, seconds)
+    """Capacity through a proxy: the replicas' CPU is not read here."""
+    return await capacity(url, None, k, seconds)
 
 
 if __name__ == "__main__":

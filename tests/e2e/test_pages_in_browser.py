@@ -40,6 +40,10 @@ def test_every_page_opens_without_an_error_and_fits_the_width(browser, app_url, 
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
+    # A script error in a component's code (say, a name declared twice when its files are
+    # joined) draws nothing and raises no Python error: only the page sees it.
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.goto(f"{app_url}/{name}")
     wait_for_run(page)
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -57,6 +61,7 @@ def test_every_page_opens_without_an_error_and_fits_the_width(browser, app_url, 
     page.set_viewport_size({"width": width, "height": max(height, min(full + 100, 6000))})
     page.wait_for_timeout(400)
     page.screenshot(path=SHOTS / f"{name or 'home'}_{size}.png")
+    assert script_errors == []
     context.close()
 
 

@@ -1,5 +1,6 @@
 // Compact number grids: Python sends every cell's text and colour; this file lays them
-// out (a band per layer, wrapping) and picks black or white text for contrast.
+// out (a band per layer, wrapping). unpack and ink (near-black or white text, whichever
+// contrasts more) come from grid_format.js, prepended by ui/components/maps.py.
 
 export default function maps({ data, parentElement }) {
   let root = parentElement.__convlabMaps;
@@ -87,14 +88,4 @@ function grid(g) {
   });
   figure.append(caption, table);
   return figure;
-}
-
-// Black or white text, whichever contrasts more with the cell (WCAG relative luminance).
-function ink(hex) {
-  const channel = (k) => {
-    const c = parseInt(hex.slice(1 + 2 * k, 3 + 2 * k), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  };
-  const l = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
-  return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? "#000000" : "#ffffff";
 }
