@@ -2,6 +2,7 @@
 
 import gc
 import threading
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -68,3 +69,14 @@ def test_no_freeze_when_the_setting_says_so(monkeypatch):
     monkeypatch.setattr(gc, "freeze", lambda: calls.append(1))
     memory.freeze_after_first_run("padding")
     assert calls == []
+
+
+def test_the_server_settings_a_class_needs_are_in_the_config_the_image_copies():
+    """Measured in docs/decisions.md ("A class of a hundred"): each alone froze a class."""
+    import tomllib
+
+    from tests.pages.helpers import APP
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    assert config["server"]["fileWatcherType"] == "none"
