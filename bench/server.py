@@ -109,6 +109,19 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
 
 
+COMPONENTS_DRAWN = """() =>
+    [...document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')]
+        .every(c => c.hasAttribute('data-convlab-drawn'))"""
+"""True once every ConvLab component on the page has drawn (ui/components/stub.js marks it):
+their code arrives once per page and a component draws when it has loaded."""
+
+
+def wait_for_components(page, timeout: float = 30_000) -> None:
+    """Wait until every component on the page has drawn its data (a click on a cell of a
+    grid not yet drawn, or drawn while another still pushes the page down, misses)."""
+    page.wait_for_function(COMPONENTS_DRAWN, timeout=timeout)
+
+
 def wait_for_run(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished the current run (twice: a rerun may be starting)."""
     for _ in range(2):

@@ -8,6 +8,7 @@ from bench.server import (
     free_port,
     launch_chromium,
     streamlit_server,
+    wait_for_components,
     wait_for_run,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "free_port",
     "launch_chromium",
     "streamlit_server",
+    "wait_for_components",
     "wait_for_run",
 ]

@@ -3,7 +3,9 @@
 // so Streamlit sends it once and then a 40-byte reference to it; each component mounted
 // on the page (its JS is stub.js) waits for its module here, then draws its own data.
 
-export default function code({ data }) {
+export default function code({ data, parentElement }) {
+  // Draws nothing: done once it has run (parentElement is the shadow root of its host).
+  (parentElement.host ?? parentElement).setAttribute("data-convlab-drawn", "code");
   const all = (globalThis.__convlabCode ??= {});
   for (const [name, { js, css }] of Object.entries(data)) {
     const entry = (all[name] ??= pending());

@@ -17,6 +17,7 @@ export default function stub(args) {
       host.prepend(style);
     }
     stop = lib.run(args);
+    (host.host ?? host).setAttribute("data-convlab-drawn", NAME); // drawn (for tests)
   };
   if (entry.lib) run(entry.lib);
   else entry.promise.then(run);
