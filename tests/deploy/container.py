@@ -225,7 +225,10 @@ def built() -> Iterator[str]:
     finally:
         podman("rmi", tag, check=False)  # only the tag if :last-test still names the image
         # Earlier builds that :last-test no longer names (the cached layers it uses stay).
-        podman("image", "prune", "-f", check=False)
+        # Only images an hour old: another run's build on this machine makes its image
+        # untagged for a moment, and pruning it then broke that build ("image not known",
+        # two CI runs side by side, 2026-12-08).
+        podman("image", "prune", "-f", "--filter", "until=1h", check=False)
 
 
 @contextlib.contextmanager

@@ -17,7 +17,8 @@ export default function stub(args) {
       host.prepend(style);
     }
     stop = lib.run(args);
-    (host.host ?? host).setAttribute("data-convlab-drawn", NAME); // drawn (for tests)
+    // Drawn: tests wait for this (bench.server.wait_for_components).
+    (host.host ?? host).setAttribute("data-convlab-drawn", NAME);
   };
   if (entry.lib) run(entry.lib);
   else entry.promise.then(run);
