@@ -65,8 +65,8 @@ def test_the_progress_bar_says_the_step_the_epoch_and_the_last_loss(monkeypatch)
 
 
 def test_the_live_view_polls_at_a_bounded_rate():
-    # The bar at most twice a second, the curves and the live filters every 2 s at most.
-    assert POLL >= 0.5 and CURVES_EVERY >= 2.0
+    # The bar at most twice a second, the curves and the live filters once a second at most.
+    assert POLL >= 0.5 and CURVES_EVERY >= 1.0
 
 
 def history(losses: list[float]) -> list[EpochStats]:

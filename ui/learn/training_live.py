@@ -25,14 +25,14 @@ from ui.learn.digit_grids import filter_maps
 POLL = 0.5
 """Seconds between looks at a run under way: the progress bar moves at most this often.
 Every look is a rerun on the server that every other student's change waits behind
-(bench/virtual_class.py trainers: 0.25 s and curves every 1 s made another student's p95
-1.8× slower with three training; 0.5 s and 2 s: docs/decisions.md)."""
+(bench/virtual_class.py trainers: docs/decisions.md). The curves stay at 1 s: at 2 s, the
+browser test's Stop, pressed after two redraws, came after a 200-epoch run had ended."""
 
 QUEUED_POLL = 1.0
 """Seconds between looks at a queued run: a class waiting behind one worker costs the
 server and the browsers a quarter of the polls a running run does."""
 
-CURVES_EVERY = 2.0
+CURVES_EVERY = 1.0
 """The curves and the live filters are redrawn at most this often (seconds)."""
 
 TICKS = 5
